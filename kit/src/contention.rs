@@ -1,0 +1,110 @@
+//! The timed multi-thread loop that every contention benchmark shares.
+//!
+//! One *run* is: all threads wait at a start line, are released together, and
+//! each applies its own pre-generated operations to the shared value once. The
+//! run's time is from the release to the moment the last thread is done, so it
+//! includes the slowest thread, as a user waiting for the whole batch would.
+//! Operations are generated before the clock starts: a benchmark of a map
+//! must not time a random number generator.
+//!
+//! The criterion benches call [`run_once`] from `iter_custom`; `concur bench`
+//! calls it in a loop for a fixed time. Both build a fresh shared value for
+//! every run, as bustle does, so one run's growth or garbage does not leak
+//! into the next.
+
+use std::sync::Barrier;
+use std::thread;
+use std::time::{Duration, Instant};
+
+/// Applies `per_thread[i]` to `shared` on thread `i`, all threads at once,
+/// and returns how long the slowest took from the common start.
+pub fn run_once<T, O, F>(shared: &T, per_thread: &[Vec<O>], apply: F) -> Duration
+where
+    T: Sync,
+    O: Sync,
+    F: Fn(&T, &O) + Sync,
+{
+    let start_line = Barrier::new(per_thread.len() + 1);
+    thread::scope(|scope| {
+        for ops in per_thread {
+            let (start_line, apply) = (&start_line, &apply);
+            scope.spawn(move || {
+                start_line.wait();
+                for op in ops {
+                    apply(shared, op);
+                }
+            });
+        }
+        start_line.wait();
+        let started = Instant::now();
+        // Leaving the scope joins every thread.
+        started
+    })
+    .elapsed()
+}
+
+/// The median of some measurements (the mean of the middle two for an even
+/// count). Medians, not means: one descheduled run should not move a figure.
+pub fn median(values: &mut [f64]) -> f64 {
+    assert!(!values.is_empty(), "the median of nothing");
+    values.sort_by(f64::total_cmp);
+    let mid = values.len() / 2;
+    if values.len() % 2 == 1 {
+        values[mid]
+    } else {
+        (values[mid - 1] + values[mid]) / 2.0
+    }
+}
+
+/// This machine's scaling ceiling: throughput of `threads` threads doing
+/// independent CPU-bound work (no shared data at all), divided by one
+/// thread's. No lock-based structure can beat it, so speed-ups are reported
+/// against it. On a 2-core cloud VM it is often well below 2.
+pub fn scaling_ceiling(threads: usize, rounds: usize) -> f64 {
+    let work = |_: &(), seed: &u64| {
+        std::hint::black_box(busy_work(*seed));
+    };
+    let mut ratios: Vec<f64> = (0..rounds.max(1))
+        .map(|_| {
+            let one = run_once(&(), &[vec![1u64; 8]], work);
+            let many: Vec<Vec<u64>> = (0..threads).map(|t| vec![t as u64; 8]).collect();
+            let all = run_once(&(), &many, work);
+            threads as f64 * one.as_secs_f64() / all.as_secs_f64()
+        })
+        .collect();
+    median(&mut ratios)
+}
+
+/// About a millisecond of arithmetic that stays in registers.
+fn busy_work(seed: u64) -> u64 {
+    let mut x = seed | 1;
+    for _ in 0..1_000_000 {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+    }
+    x
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicU64, Ordering};
+
+    #[test]
+    fn every_thread_applies_every_op() {
+        let sum = AtomicU64::new(0);
+        let ops: Vec<Vec<u64>> = (0..3).map(|t| vec![t + 1; 100]).collect();
+        let took = run_once(&sum, &ops, |s, v| {
+            s.fetch_add(*v, Ordering::Relaxed);
+        });
+        assert_eq!(sum.load(Ordering::Relaxed), 100 * (1 + 2 + 3));
+        assert!(took > Duration::ZERO);
+    }
+
+    #[test]
+    fn median_of_odd_and_even() {
+        assert_eq!(median(&mut [3.0, 1.0, 2.0]), 2.0);
+        assert_eq!(median(&mut [4.0, 1.0, 3.0, 2.0]), 2.5);
+    }
+}

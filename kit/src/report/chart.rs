@@ -1,0 +1,225 @@
+//! Contention charts: throughput against threads, one line per
+//! implementation, one panel per workload.
+//!
+//! SVG through plotters, with DejaVu Sans compiled in: plotters measures text
+//! to lay a chart out, and a CI machine may have no fonts configured at all.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Once;
+
+use plotters::prelude::*;
+use plotters::style::FontStyle;
+
+use super::Record;
+use crate::contention::median;
+
+const FONT: &str = "sans-serif";
+static DEJAVU: &[u8] = include_bytes!("../../assets/DejaVuSans.ttf");
+
+/// Line colours, chosen to stay apart for readers with the common forms of
+/// colour blindness (Okabe and Ito's palette).
+const COLOURS: [RGBColor; 8] = [
+    RGBColor(0, 114, 178),
+    RGBColor(213, 94, 0),
+    RGBColor(0, 158, 115),
+    RGBColor(204, 121, 167),
+    RGBColor(86, 180, 233),
+    RGBColor(230, 159, 0),
+    RGBColor(0, 0, 0),
+    RGBColor(240, 228, 66),
+];
+
+/// What to draw.
+#[derive(Debug, Clone, Copy)]
+pub struct Chart<'a> {
+    pub title: &'a str,
+    pub records: &'a [Record],
+    /// Lines printed under the chart: the machine fingerprint.
+    pub caption: &'a [String],
+}
+
+/// Draws `chart` to an SVG file at `path`. Several records for the same
+/// point (repeated runs) are drawn as their median.
+pub fn draw_svg(path: &Path, chart: &Chart<'_>) -> Result<(), String> {
+    static REGISTER: Once = Once::new();
+    REGISTER.call_once(|| {
+        // The font is compiled in and known to be valid.
+        let _ = plotters::style::register_font(FONT, FontStyle::Normal, DEJAVU);
+    });
+    if chart.records.is_empty() {
+        return Err("no records to chart".to_string());
+    }
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    }
+    draw(path, chart).map_err(|e| format!("drawing {}: {e}", path.display()))
+}
+
+/// Points of one line: threads -> median ops/s.
+type Line = BTreeMap<usize, f64>;
+
+fn in_order<'a>(names: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
+    let mut seen = Vec::new();
+    for name in names {
+        if !seen.contains(&name) {
+            seen.push(name);
+        }
+    }
+    seen
+}
+
+fn lines_of<'a>(records: &'a [Record], workload: &str) -> Vec<(&'a str, Line)> {
+    let implementations = in_order(
+        records
+            .iter()
+            .filter(|r| r.workload == workload)
+            .map(|r| r.implementation.as_str()),
+    );
+    implementations
+        .into_iter()
+        .map(|implementation| {
+            let mut runs: BTreeMap<usize, Vec<f64>> = BTreeMap::new();
+            for r in records
+                .iter()
+                .filter(|r| r.workload == workload && r.implementation == implementation)
+            {
+                runs.entry(r.threads).or_default().push(r.ops_per_sec() / 1e6);
+            }
+            let line = runs
+                .into_iter()
+                .map(|(threads, mut values)| (threads, median(&mut values)))
+                .collect();
+            (implementation, line)
+        })
+        .collect()
+}
+
+fn draw(path: &Path, chart: &Chart<'_>) -> Result<(), Box<dyn std::error::Error>> {
+    let workloads = in_order(chart.records.iter().map(|r| r.workload.as_str()));
+    let implementations = in_order(chart.records.iter().map(|r| r.implementation.as_str()));
+    let colour_of = |name: &str| {
+        let index = implementations.iter().position(|n| *n == name).unwrap_or(0);
+        COLOURS[index % COLOURS.len()]
+    };
+    let max_threads = chart.records.iter().map(|r| r.threads).max().unwrap_or(1).max(1);
+    let x_max = (max_threads as f64).log2();
+
+    let cols = workloads.len().min(2);
+    let rows = workloads.len().div_ceil(cols);
+    let caption_height = 18 * chart.caption.len() as u32 + 10;
+    let (width, height) = (520 * cols as u32, 380 * rows as u32 + 50 + caption_height);
+
+    let root = SVGBackend::new(path, (width, height)).into_drawing_area();
+    root.fill(&WHITE)?;
+    let (body, footer) = root.split_vertically(height - caption_height);
+    let body = body.titled(chart.title, (FONT, 24))?;
+    for (index, line) in chart.caption.iter().enumerate() {
+        footer.draw(&Text::new(
+            line.clone(),
+            (12, 4 + 18 * index as i32),
+            (FONT, 13).into_font().color(&RGBColor(80, 80, 80)),
+        ))?;
+    }
+
+    for (panel, workload) in body.split_evenly((rows, cols)).iter().zip(&workloads) {
+        let lines = lines_of(chart.records, workload);
+        let y_max = lines
+            .iter()
+            .flat_map(|(_, line)| line.values().copied())
+            .fold(0.0_f64, f64::max)
+            * 1.15;
+        let mut plot = ChartBuilder::on(panel)
+            .caption(*workload, (FONT, 18))
+            .margin(12)
+            .x_label_area_size(40)
+            .y_label_area_size(56)
+            .build_cartesian_2d(-0.25..x_max + 0.25, 0.0..y_max.max(1e-9))?;
+        plot.configure_mesh()
+            .x_desc("threads")
+            .y_desc("million ops/s")
+            .x_labels(2 * (x_max as usize + 1))
+            .x_label_formatter(&|x| {
+                // The x axis is log2(threads): label only whole powers of two.
+                if (x - x.round()).abs() < 1e-6 && *x >= 0.0 {
+                    format!("{}", 2f64.powf(x.round()) as u64)
+                } else {
+                    String::new()
+                }
+            })
+            .light_line_style(RGBColor(235, 235, 235))
+            .draw()?;
+        for (implementation, line) in &lines {
+            let colour = colour_of(implementation);
+            let points: Vec<(f64, f64)> = line
+                .iter()
+                .map(|(&threads, &mops)| ((threads as f64).log2(), mops))
+                .collect();
+            plot.draw_series(LineSeries::new(points.clone(), colour.stroke_width(2)))?
+                .label(*implementation)
+                .legend(move |(x, y)| {
+                    PathElement::new(vec![(x, y), (x + 18, y)], colour.stroke_width(2))
+                });
+            plot.draw_series(points.into_iter().map(|p| Circle::new(p, 3, colour.filled())))?;
+        }
+        plot.configure_series_labels()
+            .position(SeriesLabelPosition::UpperRight)
+            .background_style(WHITE.mix(0.85))
+            .border_style(RGBColor(200, 200, 200))
+            .label_font((FONT, 13))
+            .draw()?;
+    }
+    root.present()?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(workload: &str, implementation: &str, threads: usize, ops: u64) -> Record {
+        Record {
+            exercise: "test".into(),
+            workload: workload.into(),
+            implementation: implementation.into(),
+            threads,
+            ops,
+            seconds: 1.0,
+        }
+    }
+
+    #[test]
+    fn draws_every_panel_and_line() {
+        let records = vec![
+            record("exchange", "GlobalLockMap", 1, 3_000_000),
+            record("exchange", "GlobalLockMap", 2, 2_000_000),
+            record("exchange", "StripedMap", 1, 3_000_000),
+            record("exchange", "StripedMap", 2, 5_000_000),
+            record("read-heavy", "StripedMap", 1, 9_000_000),
+            record("read-heavy", "StripedMap", 2, 15_000_000),
+        ];
+        let path = std::env::temp_dir().join(format!("kit-chart-{}.svg", std::process::id()));
+        let caption = vec!["cores: 2".to_string()];
+        draw_svg(
+            &path,
+            &Chart {
+                title: "test chart",
+                records: &records,
+                caption: &caption,
+            },
+        )
+        .unwrap();
+        let svg = std::fs::read_to_string(&path).unwrap();
+        for text in ["test chart", "exchange", "read-heavy", "GlobalLockMap", "StripedMap", "cores: 2"] {
+            assert!(svg.contains(text), "the chart lacks {text:?}");
+        }
+        std::fs::remove_file(path).unwrap();
+    }
+
+    #[test]
+    fn no_records_is_an_error_not_a_panic() {
+        let path = std::env::temp_dir().join("kit-empty.svg");
+        let err = draw_svg(&path, &Chart { title: "t", records: &[], caption: &[] });
+        assert!(err.is_err());
+    }
+}

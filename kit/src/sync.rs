@@ -1,0 +1,178 @@
+//! The loom shim: one import path for locks, atomics and threads.
+//!
+//! Exercise code writes `use kit::sync::{Mutex, RwLock, AtomicU64}` and never
+//! names `std::sync` or `parking_lot` directly. Built normally, these are
+//! parking_lot's locks (no poisoning, small, fast when uncontended) and std's
+//! atomics. Built with `RUSTFLAGS="--cfg loom"`, they are loom's instrumented
+//! versions, so `tests/loom.rs` can explore every interleaving of the very
+//! code the benches time. This is the pattern crossbeam uses.
+//!
+//! The lock wrappers keep the API small and the same under both builds:
+//! `lock()`, `read()` and `write()` return a guard directly. Poisoning is not
+//! part of the lesson; a panic while holding a lock is a bug the tests report
+//! on their own.
+
+#[cfg(not(loom))]
+mod imp {
+    pub use parking_lot::{
+        Condvar as RawCondvar, Mutex as RawMutex, MutexGuard, RwLock as RawRwLock,
+        RwLockReadGuard, RwLockWriteGuard,
+    };
+    pub use std::sync::Arc;
+    pub use std::sync::atomic;
+    pub use std::thread;
+}
+
+#[cfg(loom)]
+mod imp {
+    pub use loom::sync::{
+        Arc, Condvar as RawCondvar, Mutex as RawMutex, MutexGuard, RwLock as RawRwLock,
+        RwLockReadGuard, RwLockWriteGuard, atomic,
+    };
+    pub use loom::thread;
+}
+
+pub use imp::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+pub use imp::{Arc, MutexGuard, RwLockReadGuard, RwLockWriteGuard, thread};
+
+/// A mutual-exclusion lock: parking_lot's, or loom's under `cfg(loom)`.
+#[derive(Debug, Default)]
+pub struct Mutex<T>(imp::RawMutex<T>);
+
+impl<T> Mutex<T> {
+    pub fn new(value: T) -> Self {
+        Self(imp::RawMutex::new(value))
+    }
+
+    /// Blocks until the lock is free.
+    #[inline]
+    pub fn lock(&self) -> MutexGuard<'_, T> {
+        #[cfg(not(loom))]
+        return self.0.lock();
+        #[cfg(loom)]
+        return self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    }
+
+    pub fn into_inner(self) -> T {
+        #[cfg(not(loom))]
+        return self.0.into_inner();
+        #[cfg(loom)]
+        return self
+            .0
+            .into_inner()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+    }
+}
+
+/// A reader-writer lock: parking_lot's, or loom's under `cfg(loom)`.
+#[derive(Debug, Default)]
+pub struct RwLock<T>(imp::RawRwLock<T>);
+
+impl<T> RwLock<T> {
+    pub fn new(value: T) -> Self {
+        Self(imp::RawRwLock::new(value))
+    }
+
+    /// Shared access: many readers at once, no writer.
+    #[inline]
+    pub fn read(&self) -> RwLockReadGuard<'_, T> {
+        #[cfg(not(loom))]
+        return self.0.read();
+        #[cfg(loom)]
+        return self.0.read().unwrap_or_else(|poisoned| poisoned.into_inner());
+    }
+
+    /// Exclusive access.
+    #[inline]
+    pub fn write(&self) -> RwLockWriteGuard<'_, T> {
+        #[cfg(not(loom))]
+        return self.0.write();
+        #[cfg(loom)]
+        return self.0.write().unwrap_or_else(|poisoned| poisoned.into_inner());
+    }
+
+    pub fn into_inner(self) -> T {
+        #[cfg(not(loom))]
+        return self.0.into_inner();
+        #[cfg(loom)]
+        return self
+            .0
+            .into_inner()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+    }
+}
+
+/// A condition variable whose `wait` takes the guard and gives it back, the
+/// shape both parking_lot and loom can offer.
+#[derive(Debug, Default)]
+pub struct Condvar(imp::RawCondvar);
+
+impl Condvar {
+    pub fn new() -> Self {
+        Self(imp::RawCondvar::new())
+    }
+
+    /// Releases the lock, sleeps until notified, and takes the lock again.
+    /// Wake-ups can be spurious: always wait in a loop that re-checks the
+    /// condition.
+    pub fn wait<'a, T>(&self, guard: MutexGuard<'a, T>) -> MutexGuard<'a, T> {
+        #[cfg(not(loom))]
+        {
+            let mut guard = guard;
+            self.0.wait(&mut guard);
+            guard
+        }
+        #[cfg(loom)]
+        return self
+            .0
+            .wait(guard)
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+    }
+
+    pub fn notify_one(&self) {
+        self.0.notify_one();
+    }
+
+    pub fn notify_all(&self) {
+        self.0.notify_all();
+    }
+}
+
+/// Inside a spin loop: a CPU hint on real threads, a yield under loom (which
+/// otherwise explores the spinning thread forever).
+#[inline]
+pub fn spin_hint() {
+    #[cfg(not(loom))]
+    std::hint::spin_loop();
+    #[cfg(loom)]
+    loom::thread::yield_now();
+}
+
+#[cfg(all(test, not(loom)))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn condvar_wakes_a_waiter() {
+        let pair = Arc::new((Mutex::new(false), Condvar::new()));
+        let other = Arc::clone(&pair);
+        let waker = thread::spawn(move || {
+            *other.0.lock() = true;
+            other.1.notify_one();
+        });
+        let mut ready = pair.0.lock();
+        while !*ready {
+            ready = pair.1.wait(ready);
+        }
+        drop(ready);
+        waker.join().unwrap();
+    }
+
+    #[test]
+    fn rwlock_admits_two_readers_at_once() {
+        let lock = RwLock::new(7);
+        let a = lock.read();
+        let b = lock.read();
+        assert_eq!(*a + *b, 14);
+    }
+}
