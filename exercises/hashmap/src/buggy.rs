@@ -1,0 +1,147 @@
+//! The bug zoo: maps that compile, pass a quick single-threaded test, and are
+//! wrong. Each is named after its bug class and breaks exactly one method of
+//! a correct [`StripedMap`]; the rest is forwarded untouched. `tests/bugs.rs`
+//! checks that the conformance suite catches every one of them.
+//!
+//! They are over `u64` keys and values, the types the suite uses, and hash
+//! with a fixed (unseeded) hasher so that a loom model of them replays the
+//! same way every time.
+
+use std::collections::hash_map::DefaultHasher;
+use std::hash::BuildHasherDefault;
+
+use crate::{ConcurrentMap, Striped, StripedMap, TransferError, transfer_balances};
+
+type Inner = StripedMap<u64, u64, BuildHasherDefault<DefaultHasher>>;
+
+/// Forwards the named methods to the correct map inside.
+macro_rules! forward {
+    ($($method:ident)*) => { $(forward!(@ $method);)* };
+    (@insert) => {
+        fn insert(&self, key: u64, value: u64) -> Option<u64> { self.0.insert(key, value) }
+    };
+    (@get) => { fn get(&self, key: &u64) -> Option<u64> { self.0.get(key) } };
+    (@remove) => { fn remove(&self, key: &u64) -> Option<u64> { self.0.remove(key) } };
+    (@len) => { fn len(&self) -> usize { self.0.len() } };
+    (@update) => {
+        fn update<F: FnOnce(&mut u64)>(&self, key: &u64, f: F) -> bool { self.0.update(key, f) }
+    };
+    (@get_or_insert_with) => {
+        fn get_or_insert_with<F: FnOnce() -> u64>(&self, key: u64, f: F) -> u64 {
+            self.0.get_or_insert_with(key, f)
+        }
+    };
+    (@transfer) => {
+        fn transfer(&self, from: &u64, to: &u64, amount: u64) -> Result<(), TransferError> {
+            self.0.transfer(from, to, amount)
+        }
+    };
+}
+
+/// Each bug wraps a correct map, so the stripe layout is the same.
+macro_rules! striped_wrapper {
+    ($name:ident) => {
+        impl Striped<u64> for $name {
+            fn stripes(&self) -> usize {
+                self.0.stripes()
+            }
+            fn stripe_of(&self, key: &u64) -> usize {
+                self.0.stripe_of(key)
+            }
+        }
+    };
+}
+
+// ANCHOR: lost_update
+/// **Lost update.** `update` as a `get` followed by an `insert`: each is
+/// atomic, the pair is not. Two threads read 5, both write 6, and one
+/// increment is gone.
+#[derive(Debug)]
+pub struct LostUpdateMap(Inner);
+
+impl ConcurrentMap<u64, u64> for LostUpdateMap {
+    fn with_capacity(capacity: usize) -> Self {
+        Self(Inner::with_capacity(capacity))
+    }
+
+    fn update<F: FnOnce(&mut u64)>(&self, key: &u64, f: F) -> bool {
+        let Some(mut value) = self.0.get(key) else {
+            return false;
+        };
+        f(&mut value);
+        // BUG: another thread may have written `key` since our `get`.
+        self.0.insert(*key, value);
+        true
+    }
+
+    forward!(insert get remove get_or_insert_with transfer len);
+}
+// ANCHOR_END: lost_update
+striped_wrapper!(LostUpdateMap);
+
+// ANCHOR: check_then_act
+/// **Check-then-act.** `get_or_insert_with` as "if absent, insert": two
+/// threads both see the key absent, both run `f` (an expensive load, a
+/// connection) and the second insert overwrites the first, so the two callers
+/// hold different values for one key.
+#[derive(Debug)]
+pub struct CheckThenActMap(Inner);
+
+impl ConcurrentMap<u64, u64> for CheckThenActMap {
+    fn with_capacity(capacity: usize) -> Self {
+        Self(Inner::with_capacity(capacity))
+    }
+
+    fn get_or_insert_with<F: FnOnce() -> u64>(&self, key: u64, f: F) -> u64 {
+        if let Some(value) = self.0.get(&key) {
+            return value;
+        }
+        // BUG: the key may have been inserted since the check.
+        let value = f();
+        self.0.insert(key, value);
+        value
+    }
+
+    forward!(insert get remove update transfer len);
+}
+// ANCHOR_END: check_then_act
+striped_wrapper!(CheckThenActMap);
+
+// ANCHOR: lock_order
+/// **Lock-order deadlock.** `transfer` locks the shard of `from`, then the
+/// shard of `to`. Thread 1 moves a to b and holds a's shard; thread 2 moves
+/// b to a and holds b's shard; each waits for the other forever.
+#[derive(Debug)]
+pub struct LockOrderDeadlockMap(Inner);
+
+impl ConcurrentMap<u64, u64> for LockOrderDeadlockMap {
+    fn with_capacity(capacity: usize) -> Self {
+        Self(Inner::with_capacity(capacity))
+    }
+
+    fn transfer(&self, from: &u64, to: &u64, amount: u64) -> Result<(), TransferError> {
+        let map = &self.0;
+        let (from_hash, to_hash) = (map.hash(from), map.hash(to));
+        let (a, b) = (map.shard_of_hash(from_hash), map.shard_of_hash(to_hash));
+        if a == b {
+            return map.transfer(from, to, amount);
+        }
+        // BUG: the order of the two locks depends on the arguments.
+        let mut from_shard = map.shards[a].write();
+        let mut to_shard = map.shards[b].write();
+        let (debited, credited) = transfer_balances(
+            from_shard
+                .find(from_hash, |(k, _)| k == from)
+                .map(|(_, v)| *v),
+            to_shard.find(to_hash, |(k, _)| k == to).map(|(_, v)| *v),
+            amount,
+        )?;
+        crate::striped::set(&mut from_shard, from_hash, from, debited);
+        crate::striped::set(&mut to_shard, to_hash, to, credited);
+        Ok(())
+    }
+
+    forward!(insert get remove update get_or_insert_with len);
+}
+// ANCHOR_END: lock_order
+striped_wrapper!(LockOrderDeadlockMap);

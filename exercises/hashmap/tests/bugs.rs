@@ -1,0 +1,116 @@
+//! The suite must catch every bug in the zoo, each by the check meant for it
+//! and under the right name. A suite that passes a broken map is broken too.
+
+mod suite;
+
+use hashmap::buggy::{CheckThenActMap, LockOrderDeadlockMap, LostUpdateMap};
+use hashmap::{ConcurrentMap, Counter, GlobalLockMap, Striped, TransferError};
+
+fn caught(check: Result<(), String>, bug_class: &str) {
+    match check {
+        Ok(()) => panic!("the suite passed a map with a {bug_class} bug"),
+        Err(message) => assert!(
+            message.contains(bug_class),
+            "the suite failed the map, but did not name the {bug_class}: {message}"
+        ),
+    }
+}
+
+#[test]
+fn lost_update_is_caught() {
+    caught(suite::update_is_atomic::<LostUpdateMap>(), "lost update");
+}
+
+#[test]
+fn check_then_act_is_caught() {
+    caught(
+        suite::get_or_insert_with_runs_f_once::<CheckThenActMap>(),
+        "check-then-act race",
+    );
+}
+
+/// Caught by the watchdog: the test fails within its deadline, it does not
+/// hang.
+#[test]
+fn lock_order_deadlock_is_caught() {
+    caught(
+        suite::transfers_conserve_and_never_deadlock::<LockOrderDeadlockMap>(),
+        "lock-order deadlock",
+    );
+}
+
+/// Each bug is in one method only: the other checks pass, so a failure points
+/// at the right place.
+#[test]
+fn each_bug_breaks_only_its_own_method() {
+    assert_eq!(suite::update_is_atomic::<CheckThenActMap>(), Ok(()));
+    assert_eq!(suite::update_is_atomic::<LockOrderDeadlockMap>(), Ok(()));
+    assert_eq!(
+        suite::get_or_insert_with_runs_f_once::<LostUpdateMap>(),
+        Ok(())
+    );
+    assert_eq!(
+        suite::transfers_conserve_and_never_deadlock::<LostUpdateMap>(),
+        Ok(())
+    );
+    // On one thread, none of them is wrong: that is what makes them bugs
+    // worth a zoo.
+    assert_eq!(suite::sequential_matches_model::<LostUpdateMap>(), Ok(()));
+    assert_eq!(suite::sequential_matches_model::<CheckThenActMap>(), Ok(()));
+    assert_eq!(
+        suite::sequential_matches_model::<LockOrderDeadlockMap>(),
+        Ok(())
+    );
+}
+
+/// A global lock that claims to be striped: the striping check must see
+/// through it.
+#[derive(Debug)]
+struct FakeStripes(GlobalLockMap<u64, u64>);
+
+impl Striped<u64> for FakeStripes {
+    fn stripes(&self) -> usize {
+        16
+    }
+    fn stripe_of(&self, key: &u64) -> usize {
+        (*key % 16) as usize
+    }
+}
+
+impl ConcurrentMap<u64, u64> for FakeStripes {
+    fn with_capacity(capacity: usize) -> Self {
+        Self(GlobalLockMap::with_capacity(capacity))
+    }
+    fn insert(&self, key: u64, value: u64) -> Option<u64> {
+        self.0.insert(key, value)
+    }
+    fn get(&self, key: &u64) -> Option<u64> {
+        self.0.get(key)
+    }
+    fn remove(&self, key: &u64) -> Option<u64> {
+        self.0.remove(key)
+    }
+    fn update<F: FnOnce(&mut u64)>(&self, key: &u64, f: F) -> bool {
+        self.0.update(key, f)
+    }
+    fn get_or_insert_with<F: FnOnce() -> u64>(&self, key: u64, f: F) -> u64 {
+        self.0.get_or_insert_with(key, f)
+    }
+    fn transfer(&self, from: &u64, to: &u64, amount: u64) -> Result<(), TransferError>
+    where
+        u64: Counter,
+    {
+        self.0.transfer(from, to, amount)
+    }
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+}
+
+#[test]
+fn a_global_lock_posing_as_stripes_is_caught() {
+    caught(
+        suite::stripes_lock_independently::<FakeStripes>(),
+        "no striping",
+    );
+}

@@ -1,0 +1,76 @@
+//! One suite, run over every implementation (and over the starter with
+//! `--features starter`). The checks live in `suite/mod.rs`.
+
+mod suite;
+
+use hashmap::{GlobalLockMap, RwLockMap, StripedMap};
+
+/// A module of tests per implementation, so a failure names both the map and
+/// the check: `starter::update_is_atomic`.
+macro_rules! conformance {
+    ($($module:ident: $map:ty),* $(,)?) => {$(
+        mod $module {
+            use super::*;
+
+            fn pass(check: Result<(), String>) {
+                if let Err(message) = check {
+                    panic!("{message}");
+                }
+            }
+
+            #[test]
+            fn sequential_matches_a_hashmap() {
+                pass(suite::sequential_matches_model::<$map>());
+            }
+
+            #[test]
+            fn update_is_atomic() {
+                pass(suite::update_is_atomic::<$map>());
+            }
+
+            #[test]
+            fn get_or_insert_with_runs_f_once() {
+                pass(suite::get_or_insert_with_runs_f_once::<$map>());
+            }
+
+            #[test]
+            fn transfers_conserve_and_never_deadlock() {
+                pass(suite::transfers_conserve_and_never_deadlock::<$map>());
+            }
+
+            #[test]
+            fn concurrent_writes_all_land() {
+                pass(suite::concurrent_writes_all_land::<$map>());
+            }
+        }
+    )*};
+}
+
+conformance! {
+    global_lock: GlobalLockMap<u64, u64>,
+    rwlock: RwLockMap<u64, u64>,
+    striped: StripedMap<u64, u64>,
+}
+
+#[cfg(feature = "starter")]
+conformance! {
+    starter: hashmap::starter::StarterMap<u64, u64>,
+}
+
+// Only the striped maps promise that stripes lock independently.
+#[test]
+fn striped_stripes_lock_independently() {
+    if let Err(message) = suite::stripes_lock_independently::<StripedMap<u64, u64>>() {
+        panic!("{message}");
+    }
+}
+
+#[cfg(feature = "starter")]
+#[test]
+fn starter_stripes_lock_independently() {
+    if let Err(message) =
+        suite::stripes_lock_independently::<hashmap::starter::StarterMap<u64, u64>>()
+    {
+        panic!("{message}");
+    }
+}
