@@ -17,30 +17,50 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 /// Applies `per_thread[i]` to `shared` on thread `i`, all threads at once,
-/// and returns how long the slowest took from the common start.
+/// and returns the time from the first thread's start to the last thread's
+/// end.
+///
+/// Each worker reads the clock itself. The calling thread cannot: once the
+/// workers are released, it may not get a core back until one of them is
+/// done (two workers on a two-core machine), and a clock read that late
+/// makes a run look faster than it was.
 pub fn run_once<T, O, F>(shared: &T, per_thread: &[Vec<O>], apply: F) -> Duration
 where
     T: Sync,
     O: Sync,
     F: Fn(&T, &O) + Sync,
 {
-    let start_line = Barrier::new(per_thread.len() + 1);
-    thread::scope(|scope| {
-        for ops in per_thread {
-            let (start_line, apply) = (&start_line, &apply);
-            scope.spawn(move || {
-                start_line.wait();
-                for op in ops {
-                    apply(shared, op);
-                }
-            });
-        }
-        start_line.wait();
-        let started = Instant::now();
-        // Leaving the scope joins every thread.
-        started
-    })
-    .elapsed()
+    let start_line = Barrier::new(per_thread.len());
+    let spans: Vec<(Instant, Instant)> = thread::scope(|scope| {
+        let workers: Vec<_> = per_thread
+            .iter()
+            .map(|ops| {
+                let (start_line, apply) = (&start_line, &apply);
+                scope.spawn(move || {
+                    start_line.wait();
+                    let started = Instant::now();
+                    for op in ops {
+                        apply(shared, op);
+                    }
+                    (started, Instant::now())
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .map(|worker| {
+                worker
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    });
+    let first_start = spans.iter().map(|span| span.0).min();
+    let last_end = spans.iter().map(|span| span.1).max();
+    match (first_start, last_end) {
+        (Some(start), Some(end)) => end.duration_since(start),
+        _ => Duration::ZERO,
+    }
 }
 
 /// The median of some measurements (the mean of the middle two for an even
@@ -66,8 +86,8 @@ pub fn scaling_ceiling(threads: usize, rounds: usize) -> f64 {
     };
     let mut ratios: Vec<f64> = (0..rounds.max(1))
         .map(|_| {
-            let one = run_once(&(), &[vec![1u64; 8]], work);
-            let many: Vec<Vec<u64>> = (0..threads).map(|t| vec![t as u64; 8]).collect();
+            let one = run_once(&(), &[vec![1u64; 24]], work);
+            let many: Vec<Vec<u64>> = (0..threads).map(|t| vec![t as u64; 24]).collect();
             let all = run_once(&(), &many, work);
             threads as f64 * one.as_secs_f64() / all.as_secs_f64()
         })
@@ -75,7 +95,7 @@ pub fn scaling_ceiling(threads: usize, rounds: usize) -> f64 {
     median(&mut ratios)
 }
 
-/// About a millisecond of arithmetic that stays in registers.
+/// A millisecond or two of arithmetic that stays in registers.
 fn busy_work(seed: u64) -> u64 {
     let mut x = seed | 1;
     for _ in 0..1_000_000 {

@@ -69,10 +69,9 @@ impl Stress {
                 .name(format!("stress-{index}"))
                 .spawn(move || {
                     start_line.wait();
-                    let outcome =
-                        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                            work(&shared, index)
-                        }));
+                    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        work(&shared, index)
+                    }));
                     // The receiver is gone only if the run already failed.
                     let _ = done.send((index, outcome.map_err(panic_message)));
                 })
@@ -188,7 +187,10 @@ mod tests {
         let failure = run.expect_err("a deadlock must not pass");
         assert!(started.elapsed() < Duration::from_secs(5));
         assert!(matches!(failure, Failure::Stuck { finished: 0, .. }));
-        assert!(failure.to_string().contains("lock-order deadlock"), "{failure}");
+        assert!(
+            failure.to_string().contains("lock-order deadlock"),
+            "{failure}"
+        );
     }
 
     #[test]

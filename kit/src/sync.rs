@@ -15,8 +15,8 @@
 #[cfg(not(loom))]
 mod imp {
     pub use parking_lot::{
-        Condvar as RawCondvar, Mutex as RawMutex, MutexGuard, RwLock as RawRwLock,
-        RwLockReadGuard, RwLockWriteGuard,
+        Condvar as RawCondvar, Mutex as RawMutex, MutexGuard, RwLock as RawRwLock, RwLockReadGuard,
+        RwLockWriteGuard,
     };
     pub use std::sync::Arc;
     pub use std::sync::atomic;
@@ -50,7 +50,10 @@ impl<T> Mutex<T> {
         #[cfg(not(loom))]
         return self.0.lock();
         #[cfg(loom)]
-        return self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        return self
+            .0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
     }
 
     pub fn into_inner(self) -> T {
@@ -79,7 +82,10 @@ impl<T> RwLock<T> {
         #[cfg(not(loom))]
         return self.0.read();
         #[cfg(loom)]
-        return self.0.read().unwrap_or_else(|poisoned| poisoned.into_inner());
+        return self
+            .0
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
     }
 
     /// Exclusive access.
@@ -88,7 +94,10 @@ impl<T> RwLock<T> {
         #[cfg(not(loom))]
         return self.0.write();
         #[cfg(loom)]
-        return self.0.write().unwrap_or_else(|poisoned| poisoned.into_inner());
+        return self
+            .0
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
     }
 
     pub fn into_inner(self) -> T {

@@ -100,7 +100,10 @@ pub struct Zipf {
 impl Zipf {
     pub fn new(n: u64, s: f64) -> Self {
         assert!(n > 0, "Zipf needs at least one key");
-        assert!(s.is_finite() && s >= 0.0, "Zipf exponent must be >= 0, got {s}");
+        assert!(
+            s.is_finite() && s >= 0.0,
+            "Zipf exponent must be >= 0, got {s}"
+        );
         let mut total = 0.0;
         let mut cumulative: Vec<f64> = (1..=n)
             .map(|rank| {

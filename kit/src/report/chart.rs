@@ -84,7 +84,9 @@ fn lines_of<'a>(records: &'a [Record], workload: &str) -> Vec<(&'a str, Line)> {
                 .iter()
                 .filter(|r| r.workload == workload && r.implementation == implementation)
             {
-                runs.entry(r.threads).or_default().push(r.ops_per_sec() / 1e6);
+                runs.entry(r.threads)
+                    .or_default()
+                    .push(r.ops_per_sec() / 1e6);
             }
             let line = runs
                 .into_iter()
@@ -102,7 +104,13 @@ fn draw(path: &Path, chart: &Chart<'_>) -> Result<(), Box<dyn std::error::Error>
         let index = implementations.iter().position(|n| *n == name).unwrap_or(0);
         COLOURS[index % COLOURS.len()]
     };
-    let max_threads = chart.records.iter().map(|r| r.threads).max().unwrap_or(1).max(1);
+    let max_threads = chart
+        .records
+        .iter()
+        .map(|r| r.threads)
+        .max()
+        .unwrap_or(1)
+        .max(1);
     let x_max = (max_threads as f64).log2();
 
     let cols = workloads.len().min(2);
@@ -128,7 +136,8 @@ fn draw(path: &Path, chart: &Chart<'_>) -> Result<(), Box<dyn std::error::Error>
             .iter()
             .flat_map(|(_, line)| line.values().copied())
             .fold(0.0_f64, f64::max)
-            * 1.15;
+            // Headroom for the legend in the upper right, a row per line.
+            * (1.2 + 0.07 * lines.len() as f64);
         let mut plot = ChartBuilder::on(panel)
             .caption(*workload, (FONT, 18))
             .margin(12)
@@ -160,7 +169,11 @@ fn draw(path: &Path, chart: &Chart<'_>) -> Result<(), Box<dyn std::error::Error>
                 .legend(move |(x, y)| {
                     PathElement::new(vec![(x, y), (x + 18, y)], colour.stroke_width(2))
                 });
-            plot.draw_series(points.into_iter().map(|p| Circle::new(p, 3, colour.filled())))?;
+            plot.draw_series(
+                points
+                    .into_iter()
+                    .map(|p| Circle::new(p, 3, colour.filled())),
+            )?;
         }
         plot.configure_series_labels()
             .position(SeriesLabelPosition::UpperRight)
@@ -210,7 +223,14 @@ mod tests {
         )
         .unwrap();
         let svg = std::fs::read_to_string(&path).unwrap();
-        for text in ["test chart", "exchange", "read-heavy", "GlobalLockMap", "StripedMap", "cores: 2"] {
+        for text in [
+            "test chart",
+            "exchange",
+            "read-heavy",
+            "GlobalLockMap",
+            "StripedMap",
+            "cores: 2",
+        ] {
             assert!(svg.contains(text), "the chart lacks {text:?}");
         }
         std::fs::remove_file(path).unwrap();
@@ -219,7 +239,14 @@ mod tests {
     #[test]
     fn no_records_is_an_error_not_a_panic() {
         let path = std::env::temp_dir().join("kit-empty.svg");
-        let err = draw_svg(&path, &Chart { title: "t", records: &[], caption: &[] });
+        let err = draw_svg(
+            &path,
+            &Chart {
+                title: "t",
+                records: &[],
+                caption: &[],
+            },
+        );
         assert!(err.is_err());
     }
 }

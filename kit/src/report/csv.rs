@@ -27,11 +27,16 @@ impl Record {
 
 const HEADER: &str = "exercise,workload,implementation,threads,ops,seconds,ops_per_sec";
 
-/// Writes `records` to `path` (creating its folder), the fingerprint first as
-/// `#` lines.
-pub fn write_csv(path: &Path, records: &[Record], fingerprint: &Fingerprint) -> io::Result<()> {
+/// Writes `records` to `path` (creating its folder), the fingerprint and then
+/// any `notes` first as `#` lines.
+pub fn write_csv(
+    path: &Path,
+    records: &[Record],
+    fingerprint: &Fingerprint,
+    notes: &[String],
+) -> io::Result<()> {
     let mut out = String::new();
-    for line in fingerprint.lines() {
+    for line in fingerprint.lines().iter().chain(notes) {
         let _ = writeln!(out, "# {line}");
     }
     let _ = writeln!(out, "{HEADER}");
@@ -90,7 +95,10 @@ pub fn read_csv(path: &Path) -> io::Result<(Vec<Record>, Vec<String>)> {
         }
         let fields: Vec<&str> = line.split(',').collect();
         if fields.len() != 7 {
-            return Err(bad(number, format!("expected 7 fields, found {}", fields.len())));
+            return Err(bad(
+                number,
+                format!("expected 7 fields, found {}", fields.len()),
+            ));
         }
         let parse_err = |what: &str| bad(number, format!("{what} is not a number"));
         records.push(Record {
@@ -124,12 +132,13 @@ mod tests {
         }];
         let path = std::env::temp_dir().join(format!("kit-csv-{}.csv", std::process::id()));
         let fingerprint = Fingerprint::detect();
-        write_csv(&path, &records, &fingerprint).unwrap();
+        let notes = vec!["scaling ceiling: 1.5x".to_string()];
+        write_csv(&path, &records, &fingerprint, &notes).unwrap();
         let text = fs::read_to_string(&path).unwrap();
         assert!(text.contains("StripedMap,2,1000,0.500000,2000.0"), "{text}");
         let (back, lines) = read_csv(&path).unwrap();
         assert_eq!(back, records);
-        assert_eq!(lines, fingerprint.lines());
+        assert_eq!(lines, [fingerprint.lines(), notes].concat());
         fs::remove_file(path).unwrap();
     }
 

@@ -26,9 +26,14 @@ impl Fingerprint {
             python: first_line("python3", &["--version"]).unwrap_or_else(unknown),
             commit: first_line("git", &["rev-parse", "--short=12", "HEAD"])
                 .map(|commit| {
-                    let dirty = first_line("git", &["status", "--porcelain", "--untracked-files=no"])
-                        .is_some();
-                    if dirty { format!("{commit}+changes") } else { commit }
+                    let dirty =
+                        first_line("git", &["status", "--porcelain", "--untracked-files=no"])
+                            .is_some();
+                    if dirty {
+                        format!("{commit}+changes")
+                    } else {
+                        commit
+                    }
                 })
                 .unwrap_or_else(unknown),
         }
@@ -77,7 +82,11 @@ fn first_line(program: &str, args: &[&str]) -> Option<String> {
     } else {
         output.stdout
     };
-    let line = String::from_utf8_lossy(&text).lines().next()?.trim().to_string();
+    let line = String::from_utf8_lossy(&text)
+        .lines()
+        .next()?
+        .trim()
+        .to_string();
     (!line.is_empty()).then_some(line)
 }
 

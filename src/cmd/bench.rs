@@ -1,0 +1,145 @@
+//! `concur bench <exercise|all> [--threads 1,2,4] [--seconds S] [--csv FILE]`
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+use clap::ValueEnum;
+use concur::sweep::hashmap::{Implementation, workloads};
+use concur::sweep::{guarded, table, write_results};
+use kit::contention::scaling_ceiling;
+use kit::report::{Fingerprint, Record, write_csv};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Which exercise's sweep to run.
+    #[arg(value_enum)]
+    exercise: Exercise,
+    /// Thread counts to measure, comma-separated.
+    #[arg(long, value_delimiter = ',', default_value = "1,2,4,8")]
+    threads: Vec<usize>,
+    /// Seconds to spend on each implementation at each point of the sweep.
+    /// Runs alternate between implementations and the median run counts.
+    #[arg(long, default_value_t = 0.5, allow_negative_numbers = true)]
+    seconds: f64,
+    /// Also write the results as CSV (with the machine fingerprint) here.
+    #[arg(long, value_name = "FILE")]
+    csv: Option<PathBuf>,
+    /// Also draw the chart as SVG here.
+    #[arg(long, value_name = "FILE")]
+    svg: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Exercise {
+    /// ConcurrentHashMap vs Hashtable: striped against global locks.
+    Hashmap,
+    /// Every exercise in turn.
+    All,
+}
+
+/// Fewer runs than this and a median means little, whatever the time.
+const MIN_RUNS: usize = 3;
+
+pub fn run(args: &Args) -> Result<()> {
+    if args.threads.is_empty() || args.threads.iter().any(|&t| t == 0 || t > 1024) {
+        bail!("--threads takes counts from 1 to 1024, such as --threads 1,2,4");
+    }
+    if !(args.seconds.is_finite() && args.seconds > 0.0 && args.seconds <= 3600.0) {
+        bail!(
+            "--seconds must be a number of seconds above 0 (and at most 3600), got {}",
+            args.seconds
+        );
+    }
+    // Fail now, not after minutes of measuring, if the output cannot be
+    // written. Opening without truncating leaves an existing file as it is.
+    for path in args.csv.iter().chain(&args.svg) {
+        check_writable(path)?;
+    }
+    let records = match args.exercise {
+        Exercise::Hashmap | Exercise::All => hashmap(args),
+    };
+    print!("{}", table(&records, "GlobalLockMap"));
+
+    let ceiling = scaling_ceiling(2, 5);
+    let note = format!("scaling ceiling, 2 threads of independent work: {ceiling:.2}x");
+    println!("\n{note}");
+    let notes = vec![note];
+    if let Some(path) = &args.csv {
+        write_csv(path, &records, &Fingerprint::detect(), &notes)
+            .with_context(|| format!("writing {}", path.display()))?;
+        eprintln!("wrote {}", path.display());
+    }
+    if let Some(path) = &args.svg {
+        let dir = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(".".as_ref());
+        let stem = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .context("--svg needs a file name")?;
+        let (_, svg) = write_results(
+            dir,
+            stem,
+            "hashmap: throughput against threads",
+            &records,
+            &notes,
+        )
+        .map_err(anyhow::Error::msg)?;
+        eprintln!("wrote {} (and its CSV beside it)", svg.display());
+    }
+    Ok(())
+}
+
+fn check_writable(path: &Path) -> Result<()> {
+    if let Some(dir) = path.parent().filter(|dir| !dir.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).with_context(|| format!("writing {}", path.display()))?;
+    }
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(path)
+        .with_context(|| format!("writing {}", path.display()))?;
+    Ok(())
+}
+
+fn hashmap(args: &Args) -> Vec<Record> {
+    let budget = Duration::from_secs_f64(args.seconds);
+    let mut records = Vec::new();
+    for workload in workloads() {
+        for &threads in &args.threads {
+            eprintln!("hashmap: {} with {threads} thread(s)", workload.mix);
+            let ops = workload.ops(threads);
+            let mut implementations = Implementation::all();
+            let mut runs: Vec<Vec<f64>> = vec![Vec::new(); implementations.len()];
+            let started = Instant::now();
+            // Round-robin over the implementations, so that a slow moment of
+            // the machine hits all of them alike.
+            while !implementations.is_empty()
+                && (started.elapsed() < budget * implementations.len() as u32
+                    || runs.iter().any(|r| !r.is_empty() && r.len() < MIN_RUNS))
+            {
+                let mut index = 0;
+                while index < implementations.len() {
+                    match guarded(|| implementations[index].run_once(&workload, &ops)) {
+                        Ok(took) => {
+                            runs[index].push(took.as_secs_f64());
+                            index += 1;
+                        }
+                        Err(why) => {
+                            eprintln!("  skipping {}: {why}", implementations[index].name());
+                            implementations.remove(index);
+                            runs.remove(index);
+                        }
+                    }
+                }
+            }
+            for (implementation, mut seconds) in implementations.into_iter().zip(runs) {
+                records.push(workload.record(implementation, threads, &mut seconds));
+            }
+        }
+    }
+    records
+}

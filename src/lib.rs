@@ -1,0 +1,5 @@
+//! The library half of the `concur` package: the contention sweeps that both
+//! `concur bench` (fixed time, no criterion) and `cargo bench` (criterion)
+//! run, so the two always measure the same thing.
+
+pub mod sweep;

@@ -1,0 +1,38 @@
+//! `concur`: the command line of the concur suite. One module per
+//! subcommand under `cmd/`; each stays thin and calls into the crates.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod cmd;
+
+/// Concurrency interview exercises, contention benchmarks, and the numbers
+/// behind the book.
+#[derive(Debug, Parser)]
+#[command(name = "concur", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run a contention sweep (throughput against threads, every
+    /// implementation) without criterion, and print a table.
+    Bench(cmd::bench::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let outcome = match cli.command {
+        Command::Bench(args) => cmd::bench::run(&args),
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
