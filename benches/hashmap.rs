@@ -8,8 +8,8 @@
 
 use std::time::Duration;
 
-use concur::sweep::hashmap::{Implementation, OPS_PER_THREAD, summary, workloads};
-use concur::sweep::{book_charts_dir, contention_dir, guarded, write_results};
+use concur::sweep::hashmap::{Implementation, OPS_PER_THREAD, summary_of_csv, workloads};
+use concur::sweep::{book_charts_dir, ceiling_note, contention_dir, guarded, write_results};
 use criterion::{BenchmarkId, Criterion, Throughput};
 use kit::contention::scaling_ceiling;
 
@@ -83,11 +83,12 @@ fn main() {
     }
     if !test_mode && records.len() == expected {
         let book = book_charts_dir();
-        let written = write_results(&book, "hashmap", title, &records, &notes).and_then(|_| {
-            let path = book.join("hashmap-summary.md");
-            std::fs::write(&path, summary(&records, ceiling))
-                .map_err(|e| format!("{}: {e}", path.display()))
-        });
+        let written =
+            write_results(&book, "hashmap", title, &records, &notes).and_then(|(csv, _)| {
+                let path = book.join("hashmap-summary.md");
+                std::fs::write(&path, summary_of_csv(&csv)?)
+                    .map_err(|e| format!("{}: {e}", path.display()))
+            });
         match written {
             Ok(()) => println!(
                 "book chart refreshed:     {}",

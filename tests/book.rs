@@ -75,3 +75,16 @@ fn every_chart_the_book_shows_exists_with_its_fingerprint() {
         }
     }
 }
+
+/// The table of ratios the hashmap chapter shows is generated from the CSV
+/// beside it; a hand edit of either shows up here.
+#[test]
+fn the_hashmap_figures_match_their_csv() {
+    let charts = Path::new(env!("CARGO_MANIFEST_DIR")).join("book/src/charts");
+    let generated = concur::sweep::hashmap::summary_of_csv(&charts.join("hashmap.csv")).unwrap();
+    let committed = fs::read_to_string(charts.join("hashmap-summary.md")).unwrap();
+    assert_eq!(
+        committed, generated,
+        "book/src/charts/hashmap-summary.md differs from its CSV"
+    );
+}

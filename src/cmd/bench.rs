@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail};
 use clap::ValueEnum;
 use concur::sweep::hashmap::{Implementation, workloads};
-use concur::sweep::{guarded, table, write_results};
+use concur::sweep::{ceiling_note, guarded, table, write_results};
 use kit::contention::scaling_ceiling;
 use kit::report::{Fingerprint, Record, write_csv};
 
@@ -62,7 +62,7 @@ pub fn run(args: &Args) -> Result<()> {
     print!("{}", table(&records, "GlobalLockMap"));
 
     let ceiling = scaling_ceiling(2, 5);
-    let note = format!("scaling ceiling, 2 threads of independent work: {ceiling:.2}x");
+    let note = ceiling_note(ceiling);
     println!("\n{note}");
     let notes = vec![note];
     if let Some(path) = &args.csv {

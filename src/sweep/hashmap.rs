@@ -244,20 +244,31 @@ fn time<M: BenchMap>(workload: &Workload, ops: &[Vec<Op>], map: M) -> Duration {
     })
 }
 
-/// The figures the book quotes, as a Markdown table: each map's throughput
-/// relative to `GlobalLockMap` and to dashmap, per workload and thread count.
+/// The figures the book quotes, as a Markdown table, from a CSV that
+/// `cargo bench` wrote: read back from the file, so the table and the CSV
+/// beside it in the book always agree.
+pub fn summary_of_csv(path: &std::path::Path) -> Result<String, String> {
+    let (records, notes) = kit::report::read_csv(path).map_err(|e| e.to_string())?;
+    let ceiling = super::ceiling_from_notes(&notes)
+        .ok_or_else(|| format!("{}: no scaling ceiling line", path.display()))?;
+    Ok(summary(&records, ceiling))
+}
+
+/// Each map's throughput relative to `GlobalLockMap` and to dashmap, per
+/// workload and thread count, as a Markdown table.
 pub fn summary(records: &[Record], ceiling: f64) -> String {
     use std::fmt::Write as _;
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "Throughput relative to GlobalLockMap (and to dashmap) at the same thread \
-         count, medians of one `cargo bench` run. This machine's scaling ceiling \
-         (independent work on 2 threads against 1) was {ceiling:.2}x.\n"
+        "Each map's throughput relative to `GlobalLockMap` at the same thread count \
+         (the last column: `StripedMap` relative to dashmap), medians of one \
+         `cargo bench` run. This machine's scaling ceiling (independent work on 2 \
+         threads against 1) was {ceiling:.2}x.\n"
     );
     let _ = writeln!(
         out,
-        "| workload | threads | RwLockMap | StripedMap | StripedMap (8 shards) | dashmap | StripedMap / dashmap |"
+        "| workload | threads | RwLock | Striped | Striped, 8 shards | dashmap | Striped / dashmap |"
     );
     let _ = writeln!(out, "|---|---:|---:|---:|---:|---:|---:|");
     for workload in workloads() {

@@ -22,6 +22,21 @@ pub fn guarded(run: impl FnOnce() -> Duration) -> Result<Duration, String> {
     })
 }
 
+const CEILING: &str = "scaling ceiling, 2 threads of independent work: ";
+
+/// The `#` line that records this machine's scaling ceiling in a CSV and
+/// under a chart.
+pub fn ceiling_note(ceiling: f64) -> String {
+    format!("{CEILING}{ceiling:.2}x")
+}
+
+/// The scaling ceiling recorded in a CSV's `#` lines, if any.
+pub fn ceiling_from_notes(notes: &[String]) -> Option<f64> {
+    notes
+        .iter()
+        .find_map(|line| line.strip_prefix(CEILING)?.strip_suffix('x')?.parse().ok())
+}
+
 /// Where `cargo bench` leaves an exercise's CSV and chart.
 pub fn contention_dir() -> PathBuf {
     // CARGO_TARGET_DIR if set, else the workspace's target/.

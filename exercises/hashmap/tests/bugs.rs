@@ -9,10 +9,15 @@ use hashmap::{ConcurrentMap, Counter, GlobalLockMap, Striped, TransferError};
 fn caught(check: Result<(), String>, bug_class: &str) {
     match check {
         Ok(()) => panic!("the suite passed a map with a {bug_class} bug"),
-        Err(message) => assert!(
-            message.contains(bug_class),
-            "the suite failed the map, but did not name the {bug_class}: {message}"
-        ),
+        Err(message) => {
+            assert!(
+                message.contains(bug_class),
+                "the suite failed the map, but did not name the {bug_class}: {message}"
+            );
+            // What a candidate with this bug would read (see it with
+            // `cargo test -p hashmap --test bugs -- --nocapture`).
+            eprintln!("caught, as a candidate would see it: {message}");
+        }
     }
 }
 

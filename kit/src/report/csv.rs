@@ -51,7 +51,7 @@ pub fn write_csv(
         }
         let _ = writeln!(
             out,
-            "{},{},{},{},{},{:.6},{:.1}",
+            "{},{},{},{},{},{:.9},{:.1}",
             r.exercise,
             r.workload,
             r.implementation,
@@ -135,7 +135,10 @@ mod tests {
         let notes = vec!["scaling ceiling: 1.5x".to_string()];
         write_csv(&path, &records, &fingerprint, &notes).unwrap();
         let text = fs::read_to_string(&path).unwrap();
-        assert!(text.contains("StripedMap,2,1000,0.500000,2000.0"), "{text}");
+        assert!(
+            text.contains("StripedMap,2,1000,0.500000000,2000.0"),
+            "{text}"
+        );
         let (back, lines) = read_csv(&path).unwrap();
         assert_eq!(back, records);
         assert_eq!(lines, [fingerprint.lines(), notes].concat());
