@@ -67,9 +67,7 @@ fn main() {
         return;
     }
 
-    let notes = vec![format!(
-        "scaling ceiling, 2 threads of independent work: {ceiling:.2}x"
-    )];
+    let notes = vec![ceiling_note(ceiling)];
     let title = "hashmap: throughput against threads";
     match write_results(&contention_dir(), "hashmap", title, &records, &notes) {
         Ok((csv, svg)) => {
