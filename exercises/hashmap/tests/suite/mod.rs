@@ -196,9 +196,9 @@ fn expensive() {
 /// The total never changes, and no pair of transfers deadlocks.
 pub fn transfers_conserve_and_never_deadlock<M: ConcurrentMap<u64, u64> + 'static>()
 -> Result<(), String> {
-    const ACCOUNTS: u64 = 8;
+    const ACCOUNTS: u64 = 3;
     const START: u64 = 1_000;
-    const PER_THREAD: usize = 30_000;
+    const PER_THREAD: usize = 50_000;
     let map = Arc::new(M::with_capacity(16));
     for account in 0..ACCOUNTS {
         map.insert(account, START);
