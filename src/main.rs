@@ -21,12 +21,16 @@ enum Command {
     /// Run a contention sweep (throughput against threads, every
     /// implementation) without criterion, and print a table.
     Bench(cmd::bench::Args),
+    /// The K most frequent lines of a file or of standard input: one query
+    /// per line, printed as `count<TAB>query`.
+    Topk(cmd::topk::Args),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome = match cli.command {
         Command::Bench(args) => cmd::bench::run(&args),
+        Command::Topk(args) => cmd::topk::run(&args),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

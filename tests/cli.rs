@@ -124,3 +124,89 @@ fn an_unwritable_csv_path_is_an_error_not_a_panic() {
     );
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
+
+fn concur_with_stdin(args: &[&str], input: &[u8]) -> Output {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_concur"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the concur binary runs");
+    child.stdin.take().unwrap().write_all(input).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+/// A query log with ties, CRLF endings and empty lines, and its true top 5.
+fn query_log() -> (String, String) {
+    let mut log = String::new();
+    for i in 0..30_000 {
+        let query = match i % 10 {
+            0..=3 => "weather today".to_string(),
+            4 | 5 => "rust mutex".to_string(),
+            6 => "b tie".to_string(),
+            7 => "a tie".to_string(),
+            _ => format!("tail {}", i % 500),
+        };
+        log.push_str(&query);
+        log.push_str(if i % 7 == 0 { "\r\n" } else { "\n" });
+        if i % 1000 == 0 {
+            log.push('\n');
+        }
+    }
+    let expected = "12000\tweather today\n6000\trust mutex\n3000\ta tie\n3000\tb tie\n60\ttail 108\n";
+    (log, expected.to_string())
+}
+
+#[test]
+fn topk_exact_prints_the_true_top_k_the_same_at_any_thread_count() {
+    let (log, expected) = query_log();
+    let path = std::env::temp_dir().join(format!("concur-topk-{}.log", std::process::id()));
+    std::fs::write(&path, &log).unwrap();
+    for threads in ["1", "2", "4"] {
+        let out = concur(&["topk", "-k", "5", "--threads", threads, path.to_str().unwrap()]);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        assert_eq!(text(&out.stdout), expected, "--threads {threads}");
+    }
+    let out = concur_with_stdin(&["topk", "-k", "5", "-"], log.as_bytes());
+    assert_eq!(text(&out.stdout), expected, "from standard input");
+    std::fs::remove_file(path).unwrap();
+}
+
+#[test]
+fn topk_space_saving_is_exact_when_every_query_fits() {
+    let (log, expected) = query_log();
+    let out = concur_with_stdin(
+        &["topk", "-k", "5", "--algo", "space-saving", "--capacity", "1000", "--threads", "2"],
+        log.as_bytes(),
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout), expected);
+    assert!(text(&out.stderr).contains("over by at most"), "{}", text(&out.stderr));
+}
+
+#[test]
+fn topk_names_the_line_that_is_not_utf8() {
+    let out = concur_with_stdin(&["topk", "-k", "3"], b"fine\nfine\nbad \xc3\x28 bytes\n");
+    assert!(!out.status.success());
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("line 3 is not valid UTF-8"), "{stderr}");
+    assert!(text(&out.stdout).is_empty(), "no partial answer on bad input");
+}
+
+#[test]
+fn topk_refuses_bad_arguments_with_a_message() {
+    for (args, message) in [
+        (vec!["topk", "-k", "0"], "-k must be at least 1"),
+        (vec!["topk", "-k", "10", "--algo", "space-saving", "--capacity", "5"], "must be at least -k"),
+        (vec!["topk", "-k", "3", "--capacity", "100"], "--capacity applies to --algo space-saving"),
+        (vec!["topk", "-k", "3", "--threads", "0"], "--threads takes a count"),
+        (vec!["topk", "-k", "3", "/no/such/file"], "cannot open /no/such/file"),
+    ] {
+        let out = concur_with_stdin(&args, b"");
+        assert!(!out.status.success(), "{args:?} was accepted");
+        assert!(text(&out.stderr).contains(message), "{args:?}: {}", text(&out.stderr));
+    }
+}

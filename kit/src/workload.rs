@@ -132,6 +132,57 @@ impl Zipf {
     }
 }
 
+/// A vocabulary of distinct search queries, and streams drawn from it with
+/// Zipf popularity: a few queries very often, a long tail once or twice.
+/// Query `i` is the `i`-th most popular.
+#[derive(Debug, Clone)]
+pub struct Queries {
+    pub vocabulary: Vec<String>,
+    popularity: Zipf,
+}
+
+impl Queries {
+    /// `n` distinct queries of two to four words, drawn with Zipf exponent `s`.
+    pub fn new(n: u64, s: f64, seed: u64) -> Self {
+        const SYLLABLES: [&str; 24] = [
+            "ka", "lo", "mi", "ne", "ru", "sa", "ti", "vo", "ba", "de", "fi", "go", "ha", "ju",
+            "ke", "la", "mo", "nu", "pe", "qi", "ro", "su", "ta", "wu",
+        ];
+        let mut rng = Rng::new(seed);
+        let word = |rng: &mut Rng| -> String {
+            let syllables = 1 + rng.below(3);
+            (0..syllables)
+                .map(|_| SYLLABLES[rng.below(SYLLABLES.len() as u64) as usize])
+                .collect()
+        };
+        let vocabulary = (0..n)
+            .map(|i| {
+                let words = 2 + rng.below(3);
+                let mut query: Vec<String> = (0..words).map(|_| word(&mut rng)).collect();
+                // The rank makes every query distinct, whatever the words.
+                query.push(i.to_string());
+                query.join(" ")
+            })
+            .collect();
+        Self {
+            vocabulary,
+            popularity: Zipf::new(n, s),
+        }
+    }
+
+    /// `len` query indices for thread `thread` of a stream seeded with `seed`.
+    pub fn stream(&self, seed: u64, thread: usize, len: usize) -> Vec<u32> {
+        let mut rng = Rng::for_thread(seed, thread);
+        (0..len)
+            .map(|_| self.popularity.sample(&mut rng) as u32)
+            .collect()
+    }
+
+    pub fn text(&self, index: u32) -> &str {
+        &self.vocabulary[index as usize]
+    }
+}
+
 /// One map operation on a key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Op {
@@ -254,6 +305,21 @@ mod tests {
             let relative = (counts[0] as f64 - expected).abs() / expected;
             assert!(relative < 0.01, "s = {s}: rank 1 off by {relative:.4}");
         }
+    }
+
+    #[test]
+    fn queries_are_distinct_and_popular_ones_come_first() {
+        let queries = Queries::new(1000, 1.0, 5);
+        let distinct: std::collections::HashSet<&String> = queries.vocabulary.iter().collect();
+        assert_eq!(distinct.len(), 1000);
+        let stream = queries.stream(1, 0, 20_000);
+        let top = stream.iter().filter(|&&q| q == 0).count();
+        let tail = stream.iter().filter(|&&q| q == 999).count();
+        assert!(
+            top > 50 * tail.max(1),
+            "rank 0 drawn {top} times, rank 999 {tail}"
+        );
+        assert_eq!(queries.stream(1, 0, 100), stream[..100]);
     }
 
     #[test]

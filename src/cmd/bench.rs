@@ -1,14 +1,13 @@
 //! `concur bench <exercise|all> [--threads 1,2,4] [--seconds S] [--csv FILE]`
 
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 use clap::ValueEnum;
-use concur::sweep::hashmap::{Implementation, workloads};
-use concur::sweep::{ceiling_note, guarded, table, write_results};
+use concur::sweep::{Sweep, ceiling_note, measure_interleaved, sweeps, table, write_results};
 use kit::contention::scaling_ceiling;
-use kit::report::{Fingerprint, Record, write_csv};
+use kit::report::{Fingerprint, write_csv};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -34,6 +33,8 @@ pub struct Args {
 enum Exercise {
     /// ConcurrentHashMap vs Hashtable: striped against global locks.
     Hashmap,
+    /// Top-K frequent queries: exact counters against Space-Saving.
+    Topk,
     /// Every exercise in turn.
     All,
 }
@@ -56,14 +57,39 @@ pub fn run(args: &Args) -> Result<()> {
     for path in args.csv.iter().chain(&args.svg) {
         check_writable(path)?;
     }
-    let records = match args.exercise {
-        Exercise::Hashmap | Exercise::All => hashmap(args),
-    };
-    print!("{}", table(&records, "GlobalLockMap"));
+    let chosen: Vec<Sweep> = sweeps()
+        .into_iter()
+        .filter(|sweep| match args.exercise {
+            Exercise::All => true,
+            Exercise::Hashmap => sweep.exercise == "hashmap",
+            Exercise::Topk => sweep.exercise == "topk",
+        })
+        .collect();
+    let budget = Duration::from_secs_f64(args.seconds);
+    let mut records = Vec::new();
+    for sweep in &chosen {
+        let mut mine = Vec::new();
+        for point in (sweep.points)(&args.threads) {
+            eprintln!(
+                "{}: {} with {} thread(s)",
+                point.exercise, point.workload, point.threads
+            );
+            mine.extend(measure_interleaved(
+                &point,
+                budget,
+                MIN_RUNS,
+                |name, why| {
+                    eprintln!("  skipping {name}: {why}");
+                },
+            ));
+        }
+        println!("{}", table(&mine, sweep.baseline));
+        records.extend(mine);
+    }
 
     let ceiling = scaling_ceiling(2, 5);
     let note = ceiling_note(ceiling);
-    println!("\n{note}");
+    println!("{note}");
     let notes = vec![note];
     if let Some(path) = &args.csv {
         write_csv(path, &records, &Fingerprint::detect(), &notes)
@@ -79,14 +105,12 @@ pub fn run(args: &Args) -> Result<()> {
             .file_stem()
             .and_then(|s| s.to_str())
             .context("--svg needs a file name")?;
-        let (_, svg) = write_results(
-            dir,
-            stem,
-            "hashmap: throughput against threads",
-            &records,
-            &notes,
-        )
-        .map_err(anyhow::Error::msg)?;
+        let title = match chosen.as_slice() {
+            [one] => one.title,
+            _ => "throughput against threads",
+        };
+        let (_, svg) =
+            write_results(dir, stem, title, &records, &notes).map_err(anyhow::Error::msg)?;
         eprintln!("wrote {} (and its CSV beside it)", svg.display());
     }
     Ok(())
@@ -103,43 +127,4 @@ fn check_writable(path: &Path) -> Result<()> {
         .open(path)
         .with_context(|| format!("writing {}", path.display()))?;
     Ok(())
-}
-
-fn hashmap(args: &Args) -> Vec<Record> {
-    let budget = Duration::from_secs_f64(args.seconds);
-    let mut records = Vec::new();
-    for workload in workloads() {
-        for &threads in &args.threads {
-            eprintln!("hashmap: {} with {threads} thread(s)", workload.mix);
-            let ops = workload.ops(threads);
-            let mut implementations = Implementation::all();
-            let mut runs: Vec<Vec<f64>> = vec![Vec::new(); implementations.len()];
-            let started = Instant::now();
-            // Round-robin over the implementations, so that a slow moment of
-            // the machine hits all of them alike.
-            while !implementations.is_empty()
-                && (started.elapsed() < budget * implementations.len() as u32
-                    || runs.iter().any(|r| !r.is_empty() && r.len() < MIN_RUNS))
-            {
-                let mut index = 0;
-                while index < implementations.len() {
-                    match guarded(|| implementations[index].run_once(&workload, &ops)) {
-                        Ok(took) => {
-                            runs[index].push(took.as_secs_f64());
-                            index += 1;
-                        }
-                        Err(why) => {
-                            eprintln!("  skipping {}: {why}", implementations[index].name());
-                            implementations.remove(index);
-                            runs.remove(index);
-                        }
-                    }
-                }
-            }
-            for (implementation, mut seconds) in implementations.into_iter().zip(runs) {
-                records.push(workload.record(implementation, threads, &mut seconds));
-            }
-        }
-    }
-    records
 }

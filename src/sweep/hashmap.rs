@@ -2,13 +2,53 @@
 //! peer.
 
 use std::collections::hash_map::RandomState;
+use std::sync::Arc;
 use std::time::Duration;
 
 use dashmap::DashMap;
 use hashmap::{ConcurrentMap, GlobalLockMap, RwLockMap, StripedMap};
-use kit::contention::median;
-use kit::report::Record;
 use kit::workload::{KeyDist, Mix, Op};
+
+use super::{Contender, Point, Sweep};
+
+/// The hashmap sweep: bustle's mixes, 4 workloads, every map.
+pub const SWEEP: Sweep = Sweep {
+    exercise: "hashmap",
+    title: "hashmap: throughput against threads",
+    baseline: "GlobalLockMap",
+    versus: Some(("StripedMap", "dashmap")),
+    points,
+};
+
+fn points(threads: &[usize]) -> Box<dyn Iterator<Item = Point>> {
+    let threads = threads.to_vec();
+    Box::new(
+        workloads()
+            .into_iter()
+            .flat_map(move |workload| threads.clone().into_iter().map(move |t| point(workload, t))),
+    )
+}
+
+fn point(workload: Workload, threads: usize) -> Point {
+    let ops = Arc::new(workload.ops(threads));
+    let contenders = Implementation::all()
+        .into_iter()
+        .map(|implementation| {
+            let ops = Arc::clone(&ops);
+            Contender {
+                name: implementation.name(),
+                run: Box::new(move || implementation.run_once(&workload, &ops)),
+            }
+        })
+        .collect();
+    Point {
+        exercise: "hashmap",
+        workload: workload.name,
+        threads,
+        ops: (threads * OPS_PER_THREAD) as u64,
+        contenders,
+    }
+}
 
 /// Operations each thread applies in one run. Enough that a run lasts
 /// milliseconds (so spawning threads is noise), few enough that a sweep of
@@ -79,26 +119,6 @@ impl Workload {
         (0..threads)
             .map(|thread| self.mix.ops(&keys, SEED, thread, OPS_PER_THREAD))
             .collect()
-    }
-}
-
-impl Workload {
-    /// The record of `implementation` at `threads`, from the seconds its
-    /// runs took: the median run counts.
-    pub fn record(
-        &self,
-        implementation: Implementation,
-        threads: usize,
-        runs: &mut [f64],
-    ) -> Record {
-        Record {
-            exercise: "hashmap".into(),
-            workload: self.name.into(),
-            implementation: implementation.name().into(),
-            threads,
-            ops: (threads * OPS_PER_THREAD) as u64,
-            seconds: median(runs),
-        }
     }
 }
 
@@ -242,62 +262,4 @@ fn time<M: BenchMap>(workload: &Workload, ops: &[Vec<Op>], map: M) -> Duration {
         Op::Remove(key) => map.remove(key),
         Op::Update(key) => map.update(key),
     })
-}
-
-/// The figures the book quotes, as a Markdown table, from a CSV that
-/// `cargo bench` wrote: read back from the file, so the table and the CSV
-/// beside it in the book always agree.
-pub fn summary_of_csv(path: &std::path::Path) -> Result<String, String> {
-    let (records, notes) = kit::report::read_csv(path).map_err(|e| e.to_string())?;
-    let ceiling = super::ceiling_from_notes(&notes)
-        .ok_or_else(|| format!("{}: no scaling ceiling line", path.display()))?;
-    Ok(summary(&records, ceiling))
-}
-
-/// Each map's throughput relative to `GlobalLockMap` and to dashmap, per
-/// workload and thread count, as a Markdown table.
-pub fn summary(records: &[Record], ceiling: f64) -> String {
-    use std::fmt::Write as _;
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "Each map's throughput relative to `GlobalLockMap` at the same thread count \
-         (the last column: `StripedMap` relative to dashmap), medians of one \
-         `cargo bench` run. This machine's scaling ceiling (independent work on 2 \
-         threads against 1) was {ceiling:.2}x.\n"
-    );
-    let _ = writeln!(
-        out,
-        "| workload | threads | RwLock | Striped | Striped, 8 shards | dashmap | Striped / dashmap |"
-    );
-    let _ = writeln!(out, "|---|---:|---:|---:|---:|---:|---:|");
-    for workload in workloads() {
-        let mut threads: Vec<usize> = records
-            .iter()
-            .filter(|r| r.workload == workload.name)
-            .map(|r| r.threads)
-            .collect();
-        threads.dedup();
-        for t in threads {
-            let of = |name| super::throughput(records, workload.name, name, t);
-            let Some(global) = of("GlobalLockMap") else {
-                continue;
-            };
-            let ratio = |name| of(name).map_or("-".to_string(), |x| format!("{:.2}x", x / global));
-            let versus_peer = match (of("StripedMap"), of("dashmap")) {
-                (Some(ours), Some(peer)) => format!("{:.2}x", ours / peer),
-                _ => "-".to_string(),
-            };
-            let _ = writeln!(
-                out,
-                "| {} | {t} | {} | {} | {} | {} | {versus_peer} |",
-                workload.name,
-                ratio("RwLockMap"),
-                ratio("StripedMap"),
-                ratio("StripedMap (8 shards)"),
-                ratio("dashmap"),
-            );
-        }
-    }
-    out
 }

@@ -1,7 +1,13 @@
 //! Contention sweeps: every implementation of an exercise, on every workload,
 //! at every thread count, on identical pre-generated operations.
+//!
+//! Each exercise's module lists its [`Point`]s: a workload at a thread
+//! count, with every implementation ready to run on it as a [`Contender`].
+//! `concur bench` and the criterion benches walk the same points, so they
+//! measure the same thing; only the timing loop differs.
 
 pub mod hashmap;
+pub mod topk;
 
 use std::fmt::Write as _;
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -9,6 +15,172 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use kit::report::{Chart, Fingerprint, Record, draw_svg, write_csv};
+
+/// One implementation, ready to run on a point's prepared input.
+pub struct Contender {
+    pub name: &'static str,
+    /// One run: a fresh structure, the point's operations on `threads`
+    /// threads, and the time they took (setup excluded).
+    pub run: Box<dyn Fn() -> Duration>,
+}
+
+impl std::fmt::Debug for Contender {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Contender")
+            .field("name", &self.name)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A workload at a thread count, with every implementation to measure on it.
+#[derive(Debug)]
+pub struct Point {
+    pub exercise: &'static str,
+    pub workload: &'static str,
+    pub threads: usize,
+    /// Operations in one run, over all threads.
+    pub ops: u64,
+    pub contenders: Vec<Contender>,
+}
+
+impl Point {
+    /// The record of `contender` from the seconds its runs took: the median
+    /// run counts.
+    pub fn record(&self, contender: &str, runs: &mut [f64]) -> Record {
+        Record {
+            exercise: self.exercise.into(),
+            workload: self.workload.into(),
+            implementation: contender.into(),
+            threads: self.threads,
+            ops: self.ops,
+            seconds: kit::contention::median(runs),
+        }
+    }
+}
+
+/// An exercise's sweep, as the CLI and the benches see it.
+#[derive(Debug, Clone, Copy)]
+pub struct Sweep {
+    pub exercise: &'static str,
+    pub title: &'static str,
+    /// The implementation every other is compared with in tables.
+    pub baseline: &'static str,
+    /// One more pair the book's table compares directly (ours against the
+    /// peer, say).
+    pub versus: Option<(&'static str, &'static str)>,
+    /// The points at these thread counts, prepared one at a time so that
+    /// only one point's input is in memory.
+    pub points: fn(&[usize]) -> Box<dyn Iterator<Item = Point>>,
+}
+
+impl Sweep {
+    /// The figures the book quotes, as a Markdown table, from a CSV that
+    /// `cargo bench` wrote: read back from the file, so the table and the
+    /// CSV beside it in the book always agree.
+    pub fn summary_of_csv(&self, path: &Path) -> Result<String, String> {
+        let (records, notes) = kit::report::read_csv(path).map_err(|e| e.to_string())?;
+        let ceiling = ceiling_from_notes(&notes)
+            .ok_or_else(|| format!("{}: no scaling ceiling line", path.display()))?;
+        Ok(self.summary(&records, ceiling))
+    }
+
+    /// Each implementation's throughput relative to the baseline, per
+    /// workload and thread count, as a Markdown table.
+    pub fn summary(&self, records: &[Record], ceiling: f64) -> String {
+        let mut names: Vec<&str> = Vec::new();
+        for r in records {
+            if r.implementation != self.baseline && !names.contains(&r.implementation.as_str()) {
+                names.push(&r.implementation);
+            }
+        }
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "Throughput relative to `{}` at the same thread count{}, medians of one \
+             `cargo bench` run. This machine's scaling ceiling (independent work on 2 \
+             threads against 1) was {ceiling:.2}x.\n",
+            self.baseline,
+            self.versus
+                .map(|(a, b)| format!(" (the last column: `{a}` relative to `{b}`)"))
+                .unwrap_or_default()
+        );
+        let mut header = format!("| workload | threads | {} |", names.join(" | "));
+        let mut rule = format!("|---|---:|{}", "---:|".repeat(names.len()));
+        if let Some((a, b)) = self.versus {
+            header.push_str(&format!(" {a} / {b} |"));
+            rule.push_str("---:|");
+        }
+        let _ = writeln!(out, "{header}\n{rule}");
+        let mut seen: Vec<(&str, usize)> = Vec::new();
+        for r in records {
+            let point = (r.workload.as_str(), r.threads);
+            if seen.contains(&point) {
+                continue;
+            }
+            seen.push(point);
+            let of = |name: &str| throughput(records, point.0, name, point.1);
+            let ratio = |a: Option<f64>, b: Option<f64>| match (a, b) {
+                (Some(a), Some(b)) => format!("{:.2}x", a / b),
+                _ => "-".to_string(),
+            };
+            let base = of(self.baseline);
+            let mut row = format!("| {} | {} |", point.0, point.1);
+            for name in &names {
+                row.push_str(&format!(" {} |", ratio(of(name), base)));
+            }
+            if let Some((a, b)) = self.versus {
+                row.push_str(&format!(" {} |", ratio(of(a), of(b))));
+            }
+            let _ = writeln!(out, "{row}");
+        }
+        out
+    }
+}
+
+/// Every exercise's sweep.
+pub fn sweeps() -> Vec<Sweep> {
+    vec![hashmap::SWEEP, topk::SWEEP]
+}
+
+/// Runs every contender of `point` in turn, round after round, until each
+/// has had `budget` of runs and at least `min_runs` runs; then one record per
+/// contender. A contender that panics (a starter's `todo!()`) is dropped
+/// with a note to `skipped`.
+pub fn measure_interleaved(
+    point: &Point,
+    budget: Duration,
+    min_runs: usize,
+    mut skipped: impl FnMut(&str, &str),
+) -> Vec<Record> {
+    let mut alive: Vec<&Contender> = point.contenders.iter().collect();
+    let mut runs: Vec<Vec<f64>> = vec![Vec::new(); alive.len()];
+    let started = std::time::Instant::now();
+    // Round-robin, so that a slow moment of the machine hits all alike.
+    while !alive.is_empty()
+        && (started.elapsed() < budget * alive.len() as u32
+            || runs.iter().any(|r| r.len() < min_runs))
+    {
+        let mut index = 0;
+        while index < alive.len() {
+            match guarded(|| (alive[index].run)()) {
+                Ok(took) => {
+                    runs[index].push(took.as_secs_f64());
+                    index += 1;
+                }
+                Err(why) => {
+                    skipped(alive[index].name, &why);
+                    alive.remove(index);
+                    runs.remove(index);
+                }
+            }
+        }
+    }
+    alive
+        .iter()
+        .zip(&mut runs)
+        .map(|(contender, runs)| point.record(contender.name, runs))
+        .collect()
+}
 
 /// Runs one measurement, turning a panic (a starter's `todo!()`, say) into an
 /// error message instead of taking the whole sweep down.
@@ -103,7 +275,7 @@ pub fn table(records: &[Record], baseline: &str) -> String {
             .unwrap_or_else(|| "-".to_string());
         let _ = writeln!(
             out,
-            "{:<16} {:<18} {:>7} {:>12.2} {:>10}",
+            "{:<16} {:<22} {:>7} {:>12.2} {:>10}",
             r.workload,
             r.implementation,
             r.threads,
