@@ -156,7 +156,8 @@ fn query_log() -> (String, String) {
             log.push('\n');
         }
     }
-    let expected = "12000\tweather today\n6000\trust mutex\n3000\ta tie\n3000\tb tie\n60\ttail 108\n";
+    let expected =
+        "12000\tweather today\n6000\trust mutex\n3000\ta tie\n3000\tb tie\n60\ttail 108\n";
     (log, expected.to_string())
 }
 
@@ -166,7 +167,14 @@ fn topk_exact_prints_the_true_top_k_the_same_at_any_thread_count() {
     let path = std::env::temp_dir().join(format!("concur-topk-{}.log", std::process::id()));
     std::fs::write(&path, &log).unwrap();
     for threads in ["1", "2", "4"] {
-        let out = concur(&["topk", "-k", "5", "--threads", threads, path.to_str().unwrap()]);
+        let out = concur(&[
+            "topk",
+            "-k",
+            "5",
+            "--threads",
+            threads,
+            path.to_str().unwrap(),
+        ]);
         assert!(out.status.success(), "{}", text(&out.stderr));
         assert_eq!(text(&out.stdout), expected, "--threads {threads}");
     }
@@ -179,12 +187,26 @@ fn topk_exact_prints_the_true_top_k_the_same_at_any_thread_count() {
 fn topk_space_saving_is_exact_when_every_query_fits() {
     let (log, expected) = query_log();
     let out = concur_with_stdin(
-        &["topk", "-k", "5", "--algo", "space-saving", "--capacity", "1000", "--threads", "2"],
+        &[
+            "topk",
+            "-k",
+            "5",
+            "--algo",
+            "space-saving",
+            "--capacity",
+            "1000",
+            "--threads",
+            "2",
+        ],
         log.as_bytes(),
     );
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert_eq!(text(&out.stdout), expected);
-    assert!(text(&out.stderr).contains("over by at most"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("over by at most"),
+        "{}",
+        text(&out.stderr)
+    );
 }
 
 #[test]
@@ -193,20 +215,47 @@ fn topk_names_the_line_that_is_not_utf8() {
     assert!(!out.status.success());
     let stderr = text(&out.stderr);
     assert!(stderr.contains("line 3 is not valid UTF-8"), "{stderr}");
-    assert!(text(&out.stdout).is_empty(), "no partial answer on bad input");
+    assert!(
+        text(&out.stdout).is_empty(),
+        "no partial answer on bad input"
+    );
 }
 
 #[test]
 fn topk_refuses_bad_arguments_with_a_message() {
     for (args, message) in [
         (vec!["topk", "-k", "0"], "-k must be at least 1"),
-        (vec!["topk", "-k", "10", "--algo", "space-saving", "--capacity", "5"], "must be at least -k"),
-        (vec!["topk", "-k", "3", "--capacity", "100"], "--capacity applies to --algo space-saving"),
-        (vec!["topk", "-k", "3", "--threads", "0"], "--threads takes a count"),
-        (vec!["topk", "-k", "3", "/no/such/file"], "cannot open /no/such/file"),
+        (
+            vec![
+                "topk",
+                "-k",
+                "10",
+                "--algo",
+                "space-saving",
+                "--capacity",
+                "5",
+            ],
+            "must be at least -k",
+        ),
+        (
+            vec!["topk", "-k", "3", "--capacity", "100"],
+            "--capacity applies to --algo space-saving",
+        ),
+        (
+            vec!["topk", "-k", "3", "--threads", "0"],
+            "--threads takes a count",
+        ),
+        (
+            vec!["topk", "-k", "3", "/no/such/file"],
+            "cannot open /no/such/file",
+        ),
     ] {
         let out = concur_with_stdin(&args, b"");
         assert!(!out.status.success(), "{args:?} was accepted");
-        assert!(text(&out.stderr).contains(message), "{args:?}: {}", text(&out.stderr));
+        assert!(
+            text(&out.stderr).contains(message),
+            "{args:?}: {}",
+            text(&out.stderr)
+        );
     }
 }

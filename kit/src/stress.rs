@@ -143,6 +143,22 @@ impl fmt::Display for Failure {
 
 impl std::error::Error for Failure {}
 
+/// For a bug zoo's tests: asserts that a check failed, and that its message
+/// names `bug_class`, then prints the message as a candidate with that bug
+/// would read it (`cargo test --test bugs -- --nocapture` shows it).
+pub fn assert_caught(check: Result<(), String>, bug_class: &str) {
+    match check {
+        Ok(()) => panic!("the suite passed an implementation with a {bug_class} bug"),
+        Err(message) => {
+            assert!(
+                message.contains(bug_class),
+                "the suite failed the implementation, but did not name the {bug_class}: {message}"
+            );
+            eprintln!("caught, as a candidate would see it: {message}");
+        }
+    }
+}
+
 fn panic_message(payload: Box<dyn Any + Send>) -> String {
     if let Some(s) = payload.downcast_ref::<&str>() {
         (*s).to_string()

@@ -5,30 +5,16 @@ mod suite;
 
 use hashmap::buggy::{CheckThenActMap, LockOrderDeadlockMap, LostUpdateMap};
 use hashmap::{ConcurrentMap, Counter, GlobalLockMap, Striped, TransferError};
-
-fn caught(check: Result<(), String>, bug_class: &str) {
-    match check {
-        Ok(()) => panic!("the suite passed a map with a {bug_class} bug"),
-        Err(message) => {
-            assert!(
-                message.contains(bug_class),
-                "the suite failed the map, but did not name the {bug_class}: {message}"
-            );
-            // What a candidate with this bug would read (see it with
-            // `cargo test -p hashmap --test bugs -- --nocapture`).
-            eprintln!("caught, as a candidate would see it: {message}");
-        }
-    }
-}
+use kit::stress::assert_caught;
 
 #[test]
 fn lost_update_is_caught() {
-    caught(suite::update_is_atomic::<LostUpdateMap>(), "lost update");
+    assert_caught(suite::update_is_atomic::<LostUpdateMap>(), "lost update");
 }
 
 #[test]
 fn check_then_act_is_caught() {
-    caught(
+    assert_caught(
         suite::get_or_insert_with_runs_f_once::<CheckThenActMap>(),
         "check-then-act race",
     );
@@ -38,7 +24,7 @@ fn check_then_act_is_caught() {
 /// hang.
 #[test]
 fn lock_order_deadlock_is_caught() {
-    caught(
+    assert_caught(
         suite::transfers_conserve_and_never_deadlock::<LockOrderDeadlockMap>(),
         "lock-order deadlock",
     );
@@ -114,7 +100,7 @@ impl ConcurrentMap<u64, u64> for FakeStripes {
 
 #[test]
 fn a_global_lock_posing_as_stripes_is_caught() {
-    caught(
+    assert_caught(
         suite::stripes_lock_independently::<FakeStripes>(),
         "no striping",
     );

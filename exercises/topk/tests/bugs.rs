@@ -3,30 +3,17 @@
 
 mod suite;
 
+use kit::stress::assert_caught;
 use topk::buggy::{LostCount, NoInheritSpaceSaving, StaleTopCache};
-
-fn caught(check: Result<(), String>, bug_class: &str) {
-    match check {
-        Ok(()) => panic!("the suite passed a counter with a {bug_class} bug"),
-        Err(message) => {
-            assert!(
-                message.contains(bug_class),
-                "the suite failed the counter, but did not name the {bug_class}: {message}"
-            );
-            // See it with `cargo test -p topk --test bugs -- --nocapture`.
-            eprintln!("caught, as a candidate would see it: {message}");
-        }
-    }
-}
 
 #[test]
 fn lost_count_is_caught() {
-    caught(suite::exact_under_threads(LostCount::default), "lost count");
+    assert_caught(suite::exact_under_threads(LostCount::default), "lost count");
 }
 
 #[test]
 fn stale_top_cache_is_caught() {
-    caught(
+    assert_caught(
         suite::sequential_matches_model(StaleTopCache::default),
         "stale",
     );
@@ -34,7 +21,7 @@ fn stale_top_cache_is_caught() {
 
 #[test]
 fn space_saving_without_inheritance_is_caught() {
-    caught(
+    assert_caught(
         suite::bounded_guarantees(NoInheritSpaceSaving::new, 50, 1),
         "undercount",
     );
