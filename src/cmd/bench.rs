@@ -85,6 +85,14 @@ pub fn run(args: &Args) -> Result<()> {
         }
         println!("{}", table(&mine, sweep.baseline));
         records.extend(mine);
+        if sweep.exercise == "topk" {
+            eprintln!("topk: Space-Saving accuracy on 1M queries");
+            let rows = concur::sweep::topk::accuracy_table(1_000_000, 1_000_000);
+            println!(
+                "Space-Saving against exact counts:\n\n{}",
+                concur::sweep::topk::accuracy_markdown(&rows)
+            );
+        }
     }
 
     let ceiling = scaling_ceiling(2, 5);
