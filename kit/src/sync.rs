@@ -147,6 +147,60 @@ impl Condvar {
     }
 }
 
+/// A value that readers load without waiting and a writer replaces whole.
+///
+/// Readers see one complete version or the next, never a mix: the writer
+/// builds the new version where no reader can see it, then publishes it with
+/// one pointer swap. Normally this is arc-swap's `ArcSwap` (reads take no
+/// lock at all); under loom, an `RwLock<Arc<T>>` with the same protocol, so
+/// the model checks the publishing logic rather than arc-swap's insides.
+pub struct Snapshot<T> {
+    #[cfg(not(loom))]
+    current: arc_swap::ArcSwap<T>,
+    #[cfg(loom)]
+    current: RwLock<Arc<T>>,
+}
+
+impl<T> Snapshot<T> {
+    pub fn new(value: T) -> Self {
+        Self {
+            #[cfg(not(loom))]
+            current: arc_swap::ArcSwap::from_pointee(value),
+            #[cfg(loom)]
+            current: RwLock::new(Arc::new(value)),
+        }
+    }
+
+    /// Runs `read` on the current version. Keep it short: the version it
+    /// sees stays alive until it returns.
+    #[inline]
+    pub fn read<R>(&self, read: impl FnOnce(&T) -> R) -> R {
+        #[cfg(not(loom))]
+        return read(&self.current.load());
+        #[cfg(loom)]
+        {
+            let current = Arc::clone(&self.current.read());
+            read(&current)
+        }
+    }
+
+    /// Makes `value` the version every later `read` sees.
+    pub fn publish(&self, value: Arc<T>) {
+        #[cfg(not(loom))]
+        self.current.store(value);
+        #[cfg(loom)]
+        {
+            *self.current.write() = value;
+        }
+    }
+}
+
+impl<T: std::fmt::Debug> std::fmt::Debug for Snapshot<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.read(|value| f.debug_tuple("Snapshot").field(value).finish())
+    }
+}
+
 /// Inside a spin loop: a CPU hint on real threads, a yield under loom (which
 /// otherwise explores the spinning thread forever).
 #[inline]
@@ -175,6 +229,14 @@ mod tests {
         }
         drop(ready);
         waker.join().unwrap();
+    }
+
+    #[test]
+    fn a_snapshot_reader_sees_the_last_published_version() {
+        let snapshot = Snapshot::new(vec![1]);
+        assert_eq!(snapshot.read(|v| v.clone()), vec![1]);
+        snapshot.publish(Arc::new(vec![1, 2]));
+        assert_eq!(snapshot.read(|v| v.len()), 2);
     }
 
     #[test]

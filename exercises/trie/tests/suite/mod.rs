@@ -1,0 +1,330 @@
+//! The conformance suite, shared by `conformance.rs` (every implementation
+//! must pass) and `bugs.rs` (every bug-zoo variant must fail). Each check
+//! returns `Err` with a message that names the bug class it found.
+
+#![allow(dead_code)] // each test binary uses a different part of the suite
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use kit::stress::Stress;
+use kit::workload::Rng;
+use proptest::prelude::*;
+use proptest::test_runner::{Config, TestCaseError, TestRunner};
+use trie::{Suggester, Trie, rank};
+
+/// The model: every sentence with its count, searched by brute force.
+#[derive(Debug, Clone, Default)]
+pub struct Model {
+    pub counts: HashMap<String, u64>,
+}
+
+impl Model {
+    pub fn record(&mut self, sentence: &str, n: u64) {
+        if n > 0 {
+            *self.counts.entry(sentence.to_string()).or_default() += n;
+        }
+    }
+
+    fn best(&self, matches: impl Fn(&str) -> bool, k: usize) -> Vec<(String, u64)> {
+        let mut all: Vec<(String, u64)> = self
+            .counts
+            .iter()
+            .filter(|(s, _)| matches(s))
+            .map(|(s, c)| (s.clone(), *c))
+            .collect();
+        all.sort_by(|a, b| rank((&a.0, a.1), (&b.0, b.1)));
+        all.truncate(k);
+        all
+    }
+
+    pub fn suggest(&self, prefix: &str, k: usize) -> Vec<(String, u64)> {
+        self.best(|s| s.starts_with(prefix), k)
+    }
+
+    pub fn suggest_fuzzy(&self, prefix: &str, max_edits: usize, k: usize) -> Vec<(String, u64)> {
+        self.best(|s| prefix_distance(prefix, s) <= max_edits, k)
+    }
+}
+
+/// The least edit distance between `typed` and any prefix of `sentence`.
+pub fn prefix_distance(typed: &str, sentence: &str) -> usize {
+    let (a, b): (Vec<char>, Vec<char>) = (typed.chars().collect(), sentence.chars().collect());
+    // previous[j]: distance from a[..i] to b[..j].
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for i in 1..=a.len() {
+        let mut current = vec![i; b.len() + 1];
+        for j in 1..=b.len() {
+            let substitute = previous[j - 1] + usize::from(a[i - 1] != b[j - 1]);
+            current[j] = substitute.min(previous[j] + 1).min(current[j - 1] + 1);
+        }
+        previous = current;
+    }
+    previous.into_iter().min().unwrap_or(0)
+}
+
+/// Names what is wrong with `got` against the model's `want`.
+fn diagnose(
+    what: &str,
+    got: &[(String, u64)],
+    want: &[(String, u64)],
+    model: &Model,
+) -> Option<String> {
+    if got == want {
+        return None;
+    }
+    for (sentence, count) in got {
+        let actual = model.counts.get(sentence).copied().unwrap_or(0);
+        if *count < actual {
+            return Some(format!(
+                "stale suggestion: {what} gave {sentence:?} with {count}, but it was searched {actual} times"
+            ));
+        }
+    }
+    if let Some((missing, count)) = want.iter().find(|(s, _)| !got.iter().any(|(g, _)| g == s)) {
+        return Some(format!(
+            "stale suggestion or missing sentence: {what} gave {got:?}, without {missing:?} \
+             (searched {count} times; expected {want:?})"
+        ));
+    }
+    Some(format!(
+        "wrong answer: {what} gave {got:?}, expected {want:?}"
+    ))
+}
+
+#[derive(Debug, Clone)]
+enum Cmd {
+    Record(String, u64),
+    Batch(Vec<(String, u64)>),
+    Suggest(String, usize),
+    Fuzzy(String, usize, usize),
+}
+
+fn text() -> impl Strategy<Value = String> {
+    // A tiny alphabet, so that prefixes are shared and ties are common;
+    // 'é' to make sure nothing assumes one byte per character.
+    proptest::collection::vec(
+        prop_oneof![Just('a'), Just('b'), Just(' '), Just('é')],
+        0..5,
+    )
+    .prop_map(|chars| chars.into_iter().collect())
+}
+
+fn cmd() -> impl Strategy<Value = Cmd> {
+    prop_oneof![
+        3 => (text(), 0..4u64).prop_map(|(s, n)| Cmd::Record(s, n)),
+        1 => proptest::collection::vec((text(), 1..3u64), 1..4).prop_map(Cmd::Batch),
+        3 => (text(), 0..13usize).prop_map(|(p, k)| Cmd::Suggest(p, k)),
+        1 => (text(), 0..3usize, 0..13usize).prop_map(|(p, d, k)| Cmd::Fuzzy(p, d, k)),
+    ]
+}
+
+/// One thread: random updates and queries, checked after every step against
+/// the brute-force model. Includes `k` beyond the cached size.
+pub fn sequential_matches_model<S: Suggester>(make: impl Fn(Trie) -> S) -> Result<(), String> {
+    let config = Config {
+        cases: 150,
+        failure_persistence: None,
+        ..Config::default()
+    };
+    let initial = proptest::collection::vec((text(), 1..5u64), 0..8);
+    TestRunner::new(config)
+        .run(
+            &(initial, proptest::collection::vec(cmd(), 1..40)),
+            |(initial, cmds)| {
+                let mut model = Model::default();
+                for (s, n) in &initial {
+                    model.record(s, *n);
+                }
+                let service = make(Trie::from_counts(
+                    initial.iter().map(|(s, n)| (s.as_str(), *n)),
+                ));
+                for cmd in &cmds {
+                    let problem = match cmd {
+                        Cmd::Record(s, n) => {
+                            service.record(s, *n);
+                            model.record(s, *n);
+                            None
+                        }
+                        Cmd::Batch(updates) => {
+                            let borrowed: Vec<(&str, u64)> =
+                                updates.iter().map(|(s, n)| (s.as_str(), *n)).collect();
+                            service.record_batch(&borrowed);
+                            for (s, n) in updates {
+                                model.record(s, *n);
+                            }
+                            None
+                        }
+                        Cmd::Suggest(prefix, k) => diagnose(
+                            &format!("suggest({prefix:?}, {k})"),
+                            &service.suggest(prefix, *k),
+                            &model.suggest(prefix, *k),
+                            &model,
+                        ),
+                        Cmd::Fuzzy(prefix, d, k) => diagnose(
+                            &format!("suggest_fuzzy({prefix:?}, {d}, {k})"),
+                            &service.suggest_fuzzy(prefix, *d, *k),
+                            &model.suggest_fuzzy(prefix, *d, *k),
+                            &model,
+                        ),
+                    };
+                    if let Some(problem) = problem {
+                        return Err(TestCaseError::fail(problem));
+                    }
+                }
+                Ok(())
+            },
+        )
+        .map_err(|e| format!("on one thread (no concurrency involved): {e}"))
+}
+
+/// LeetCode 642 on top of any `Suggester`: the same answers as a
+/// brute-force model, character by character.
+pub fn leetcode_semantics<S: Suggester>(make: impl Fn(Trie) -> S) -> Result<(), String> {
+    let config = Config {
+        cases: 150,
+        failure_persistence: None,
+        ..Config::default()
+    };
+    let keys = proptest::collection::vec(
+        prop_oneof![Just('a'), Just('b'), Just(' '), Just('#')],
+        0..60,
+    );
+    let initial = proptest::collection::vec((text(), 1..4u64), 0..6);
+    TestRunner::new(config)
+        .run(&(initial, keys), |(initial, keys)| {
+            let mut model = Model::default();
+            for (s, n) in &initial {
+                model.record(s, *n);
+            }
+            let service = make(Trie::from_counts(
+                initial.iter().map(|(s, n)| (s.as_str(), *n)),
+            ));
+            let mut typed = String::new();
+            for c in keys {
+                let (got, want) = if c == '#' {
+                    if !typed.is_empty() {
+                        service.record(&typed, 1);
+                        model.record(&typed, 1);
+                    }
+                    typed.clear();
+                    (Vec::new(), Vec::new())
+                } else {
+                    typed.push(c);
+                    let names =
+                        |v: Vec<(String, u64)>| v.into_iter().map(|(s, _)| s).collect::<Vec<_>>();
+                    (
+                        names(service.suggest(&typed, 3)),
+                        names(model.suggest(&typed, 3)),
+                    )
+                };
+                if got != want {
+                    return Err(TestCaseError::fail(format!(
+                        "after typing {typed:?}: got {got:?}, LeetCode 642 expects {want:?}"
+                    )));
+                }
+            }
+            Ok(())
+        })
+        .map_err(|e| format!("wrong LeetCode 642 behaviour: {e}"))
+}
+
+/// Word-like sentences and typo'd prefixes: fuzzy answers equal a
+/// brute-force scan of every sentence.
+pub fn fuzzy_matches_brute_force<S: Suggester>(make: impl Fn(Trie) -> S) -> Result<(), String> {
+    let mut rng = Rng::new(41);
+    let words = [
+        "rust", "ruby", "trust", "crust", "rusty", "go", "golang", "gopher", "rest", "roast",
+    ];
+    let mut model = Model::default();
+    for _ in 0..300 {
+        let a = words[rng.below(words.len() as u64) as usize];
+        let b = words[rng.below(words.len() as u64) as usize];
+        model.record(&format!("{a} {b}"), 1 + rng.below(20));
+    }
+    let service = make(Trie::from_counts(
+        model.counts.iter().map(|(s, c)| (s.as_str(), *c)),
+    ));
+    for typed in [
+        "rsut", "ruts", "gloang", "rust tr", "", "x", "roast g", "trsut c",
+    ] {
+        for max_edits in 0..=2 {
+            for k in [3, 12] {
+                let want = model.suggest_fuzzy(typed, max_edits, k);
+                if let Some(problem) = diagnose(
+                    &format!("suggest_fuzzy({typed:?}, {max_edits}, {k})"),
+                    &service.suggest_fuzzy(typed, max_edits, k),
+                    &want,
+                    &model,
+                ) {
+                    return Err(problem);
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A writer records batches that bump two sentences together, and hot
+/// terms; readers check every answer is a state that existed: both halves
+/// of a batch or neither, and no count ever lower than one seen before.
+pub fn readers_see_only_real_states<S: Suggester + 'static>(
+    make: impl Fn(Trie) -> S,
+) -> Result<(), String> {
+    const READERS: usize = 3;
+    const BATCHES: u64 = 20_000;
+    let initial = Trie::from_counts([("left pair", 1), ("right pair", 1), ("hot 0", 1)]);
+    let service = Arc::new(make(initial));
+    let done = Arc::new(AtomicBool::new(false));
+    let problem = Arc::new(kit::sync::Mutex::new(None::<String>));
+    let shared = Arc::new((Arc::clone(&service), done, Arc::clone(&problem)));
+    Stress::new(READERS + 1, "a deadlock between suggest and record")
+        .run(shared, |(service, done, problem), thread| {
+            if thread == READERS {
+                for i in 0..BATCHES {
+                    let (a, b) = (format!("hot {}", i % 7), format!("hot {}", (i + 3) % 7));
+                    // The pair is bumped together, with other updates in
+                    // between: a batch applied piecemeal shows a gap.
+                    service.record_batch(&[("left pair", 1), (&a, 1), (&b, 1), ("right pair", 1)]);
+                    service.record(&a, 1);
+                }
+                done.store(true, Ordering::SeqCst);
+                return;
+            }
+            let mut last: HashMap<String, u64> = HashMap::new();
+            while !done.load(Ordering::SeqCst) {
+                let all = service.suggest("", 20);
+                let count = |s: &str| all.iter().find(|(t, _)| t == s).map(|(_, c)| *c);
+                if count("left pair") != count("right pair") {
+                    *problem.lock() = Some(format!(
+                        "half-applied update: one answer had left pair = {:?} and right pair = {:?}, \
+                         which were always recorded together",
+                        count("left pair"),
+                        count("right pair")
+                    ));
+                    return;
+                }
+                for (sentence, c) in all {
+                    let before = last.insert(sentence.clone(), c).unwrap_or(0);
+                    if c < before {
+                        *problem.lock() = Some(format!(
+                            "count went backwards: {sentence:?} was {before}, then {c}"
+                        ));
+                        return;
+                    }
+                }
+            }
+        })
+        .map_err(|e| e.to_string())?;
+    if let Some(problem) = problem.lock().take() {
+        return Err(problem);
+    }
+    let final_pair = service.suggest("left", 1);
+    if final_pair != [("left pair".to_string(), 1 + BATCHES)] {
+        return Err(format!(
+            "lost update: after every batch, suggest(\"left\", 1) = {final_pair:?}"
+        ));
+    }
+    Ok(())
+}
