@@ -24,6 +24,10 @@ enum Command {
     /// The K most frequent lines of a file or of standard input: one query
     /// per line, printed as `count<TAB>query`.
     Topk(cmd::topk::Args),
+    /// LeetCode 642 autocomplete: past searches from a file, typed
+    /// characters from standard input, one JSON array of suggestions per
+    /// character.
+    Complete(cmd::complete::Args),
 }
 
 fn main() -> ExitCode {
@@ -31,6 +35,7 @@ fn main() -> ExitCode {
     let outcome = match cli.command {
         Command::Bench(args) => cmd::bench::run(&args),
         Command::Topk(args) => cmd::topk::run(&args),
+        Command::Complete(args) => cmd::complete::run(&args),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

@@ -259,3 +259,82 @@ fn topk_refuses_bad_arguments_with_a_message() {
         );
     }
 }
+
+fn sentences_file(name: &str, text: &str) -> std::path::PathBuf {
+    let path = std::env::temp_dir().join(format!("concur-{name}-{}.tsv", std::process::id()));
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[test]
+fn complete_follows_leetcode_642() {
+    let path = sentences_file(
+        "lc642",
+        "5\ti love you\n3\tisland\n2\tiroman\n2\ti love leetcode\n",
+    );
+    let out = concur_with_stdin(
+        &["complete", "--sentences", path.to_str().unwrap()],
+        b"i a#\ni \n",
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stdout),
+        concat!(
+            "[\"i love you\",\"island\",\"i love leetcode\"]\n",
+            "[\"i love you\",\"i love leetcode\"]\n",
+            "[]\n",
+            "[]\n",
+            "[\"i love you\",\"island\",\"i love leetcode\"]\n",
+            "[\"i love you\",\"i love leetcode\",\"i a\"]\n",
+        )
+    );
+    std::fs::remove_file(path).unwrap();
+}
+
+#[test]
+fn complete_fuzzy_forgives_a_typo_and_escapes_json() {
+    let path = sentences_file("fuzzy", "9\trust \"book\"\n1\truby\n");
+    let args = [
+        "complete",
+        "--sentences",
+        path.to_str().unwrap(),
+        "--fuzzy",
+        "1",
+    ];
+    let out = concur_with_stdin(&args, b"rsu");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let last = text(&out.stdout)
+        .lines()
+        .last()
+        .unwrap_or_default()
+        .to_string();
+    assert_eq!(last, "[\"rust \\\"book\\\"\",\"ruby\"]");
+    std::fs::remove_file(path).unwrap();
+}
+
+#[test]
+fn complete_names_the_bad_line_of_the_sentences_file() {
+    let path = sentences_file("bad", "3\tfine\nno tab here\n");
+    let out = concur_with_stdin(&["complete", "--sentences", path.to_str().unwrap()], b"f");
+    assert!(!out.status.success());
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains(":2: expected `count<TAB>sentence`"),
+        "{stderr}"
+    );
+    let path2 = sentences_file("badcount", "many\tfine\n");
+    let out = concur_with_stdin(&["complete", "--sentences", path2.to_str().unwrap()], b"f");
+    assert!(
+        text(&out.stderr).contains(":1: the count \"many\" is not a whole number"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = concur_with_stdin(&["complete", "--sentences", "/no/such.tsv"], b"f");
+    assert!(
+        text(&out.stderr).contains("cannot read /no/such.tsv"),
+        "{}",
+        text(&out.stderr)
+    );
+    std::fs::remove_file(path).unwrap();
+    std::fs::remove_file(path2).unwrap();
+}

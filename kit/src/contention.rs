@@ -26,23 +26,41 @@ use std::time::{Duration, Instant};
 /// makes a run look faster than it was.
 pub fn run_once<T, O, F>(shared: &T, per_thread: &[Vec<O>], apply: F) -> Duration
 where
-    T: Sync,
+    T: Sync + ?Sized,
     O: Sync,
     F: Fn(&T, &O) + Sync,
 {
+    run_with_state(shared, per_thread, || (), |shared, op, _| apply(shared, op)).0
+}
+
+/// [`run_once`], with a piece of state per thread (a latency histogram,
+/// say) that `apply` may update and that comes back with the time.
+pub fn run_with_state<T, O, S, F>(
+    shared: &T,
+    per_thread: &[Vec<O>],
+    state: impl Fn() -> S + Sync,
+    apply: F,
+) -> (Duration, Vec<S>)
+where
+    T: Sync + ?Sized,
+    O: Sync,
+    S: Send,
+    F: Fn(&T, &O, &mut S) + Sync,
+{
     let start_line = Barrier::new(per_thread.len());
-    let spans: Vec<(Instant, Instant)> = thread::scope(|scope| {
+    let ends: Vec<(Instant, Instant, S)> = thread::scope(|scope| {
         let workers: Vec<_> = per_thread
             .iter()
             .map(|ops| {
-                let (start_line, apply) = (&start_line, &apply);
+                let (start_line, apply, state) = (&start_line, &apply, &state);
                 scope.spawn(move || {
+                    let mut mine = state();
                     start_line.wait();
                     let started = Instant::now();
                     for op in ops {
-                        apply(shared, op);
+                        apply(shared, op, &mut mine);
                     }
-                    (started, Instant::now())
+                    (started, Instant::now(), mine)
                 })
             })
             .collect();
@@ -55,12 +73,13 @@ where
             })
             .collect()
     });
-    let first_start = spans.iter().map(|span| span.0).min();
-    let last_end = spans.iter().map(|span| span.1).max();
-    match (first_start, last_end) {
+    let first_start = ends.iter().map(|end| end.0).min();
+    let last_end = ends.iter().map(|end| end.1).max();
+    let took = match (first_start, last_end) {
         (Some(start), Some(end)) => end.duration_since(start),
         _ => Duration::ZERO,
-    }
+    };
+    (took, ends.into_iter().map(|end| end.2).collect())
 }
 
 /// The median of some measurements (the mean of the middle two for an even

@@ -35,6 +35,8 @@ enum Exercise {
     Hashmap,
     /// Top-K frequent queries: exact counters against Space-Saving.
     Topk,
+    /// Autocomplete: one lock, shards, and snapshots readers never wait for.
+    Trie,
     /// Every exercise in turn.
     All,
 }
@@ -63,6 +65,7 @@ pub fn run(args: &Args) -> Result<()> {
             Exercise::All => true,
             Exercise::Hashmap => sweep.exercise == "hashmap",
             Exercise::Topk => sweep.exercise == "topk",
+            Exercise::Trie => sweep.exercise == "trie",
         })
         .collect();
     let budget = Duration::from_secs_f64(args.seconds);
@@ -85,6 +88,13 @@ pub fn run(args: &Args) -> Result<()> {
         }
         println!("{}", table(&mine, sweep.baseline));
         records.extend(mine);
+        if sweep.exercise == "trie" {
+            let rows = concur::sweep::trie::latency_rows();
+            println!(
+                "Suggest latency (top 3):\n\n{}",
+                concur::sweep::trie::latency_markdown(&rows)
+            );
+        }
         if sweep.exercise == "topk" {
             eprintln!("topk: Space-Saving accuracy on 1M queries");
             let rows = concur::sweep::topk::accuracy_table(1_000_000, 1_000_000);

@@ -1,2 +1,16 @@
 pub mod bench;
+pub mod complete;
 pub mod topk;
+
+use std::io;
+
+use anyhow::{Context, Result};
+
+/// The end of writing a command's output. A reader that closed the pipe
+/// early (`concur topk ... | head -3`) is not an error.
+pub fn finish_output(written: io::Result<()>) -> Result<()> {
+    match written {
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        other => other.context("writing the output"),
+    }
+}

@@ -104,9 +104,5 @@ fn print(top: &[(String, u64)]) -> Result<()> {
         .iter()
         .try_for_each(|(query, count)| writeln!(out, "{count}\t{query}"))
         .and_then(|()| out.flush());
-    match written {
-        // `concur topk ... | head -3` closes the pipe early: not an error.
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
-        other => other.context("writing the result"),
-    }
+    super::finish_output(written)
 }

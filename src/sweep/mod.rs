@@ -8,6 +8,7 @@
 
 pub mod hashmap;
 pub mod topk;
+pub mod trie;
 
 use std::fmt::Write as _;
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -139,7 +140,7 @@ impl Sweep {
 
 /// Every exercise's sweep.
 pub fn sweeps() -> Vec<Sweep> {
-    vec![hashmap::SWEEP, topk::SWEEP]
+    vec![hashmap::SWEEP, topk::SWEEP, trie::SWEEP]
 }
 
 /// Runs every contender of `point` in turn, round after round, until each

@@ -12,6 +12,9 @@ use crate::Trie;
 pub struct AutocompleteSystem {
     trie: Trie,
     typed: String,
+    /// Beyond LeetCode: suggest sentences within this many edits of what was
+    /// typed (0, the default, is LeetCode's exact prefix match).
+    max_edits: usize,
 }
 
 impl AutocompleteSystem {
@@ -21,15 +24,27 @@ impl AutocompleteSystem {
     /// If the two slices differ in length: that is a caller's bug.
     pub fn new<S: AsRef<str>>(sentences: &[S], times: &[u64]) -> Self {
         assert_eq!(sentences.len(), times.len(), "one count per sentence");
+        Self::from_trie(Trie::from_counts(
+            sentences
+                .iter()
+                .map(AsRef::as_ref)
+                .zip(times.iter().copied()),
+        ))
+    }
+
+    /// The system over an existing trie.
+    pub fn from_trie(trie: Trie) -> Self {
         Self {
-            trie: Trie::from_counts(
-                sentences
-                    .iter()
-                    .map(AsRef::as_ref)
-                    .zip(times.iter().copied()),
-            ),
+            trie,
             typed: String::new(),
+            max_edits: 0,
         }
+    }
+
+    /// Forgives up to `max_edits` typos in what was typed.
+    pub fn fuzzy(mut self, max_edits: usize) -> Self {
+        self.max_edits = max_edits;
+        self
     }
 
     pub fn input(&mut self, c: char) -> Vec<String> {
@@ -42,11 +57,12 @@ impl AutocompleteSystem {
             return Vec::new();
         }
         self.typed.push(c);
-        self.trie
-            .suggest(&self.typed, 3)
-            .into_iter()
-            .map(|(sentence, _)| sentence)
-            .collect()
+        let best = if self.max_edits == 0 {
+            self.trie.suggest(&self.typed, 3)
+        } else {
+            self.trie.suggest_fuzzy(&self.typed, self.max_edits, 3)
+        };
+        best.into_iter().map(|(sentence, _)| sentence).collect()
     }
 }
 // ANCHOR_END: leetcode

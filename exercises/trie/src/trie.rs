@@ -7,6 +7,13 @@
 //! only grow, so a list needs one rule: put the sentence in (or move it up)
 //! and drop whatever falls off the end.
 //!
+//! The trie is path-compressed (a radix tree): a chain of nodes with one
+//! child each is one edge labelled with the whole chain ("pple" under "a"),
+//! so a prefix of eight characters crosses two or three nodes instead of
+//! eight. Each node is a pointer to follow and, on a large trie, a likely
+//! cache miss: fewer nodes is what keeps the slowest suggestions (p99) close
+//! to the typical one.
+//!
 //! Children are `Arc`s, updated through `Arc::make_mut`. A trie nobody else
 //! holds is changed in place. A trie that shares nodes with a published
 //! snapshot copies just the path it changes and shares everything else:
@@ -28,7 +35,9 @@ type Entry = (Arc<str>, u64);
 // ANCHOR: node
 #[derive(Debug, Clone, Default)]
 struct Node {
-    /// Sorted by character, for binary search.
+    /// The text on the edge into this node (empty for the root).
+    label: Box<str>,
+    /// Sorted by the first character of their labels, for binary search.
     children: Vec<(char, Arc<Node>)>,
     /// The sentence that ends here, if one does, with its count.
     sentence: Option<Entry>,
@@ -36,6 +45,12 @@ struct Node {
     top: Vec<Entry>,
 }
 // ANCHOR_END: node
+
+impl Node {
+    fn child(&self, first: char) -> Result<usize, usize> {
+        self.children.binary_search_by_key(&first, |(c, _)| *c)
+    }
+}
 
 /// A trie of sentences with counts.
 #[derive(Debug, Clone, Default)]
@@ -67,20 +82,33 @@ impl Trie {
         self.sentences == 0
     }
 
-    fn node(&self, prefix: &str) -> Option<&Node> {
+    /// The node whose subtree holds exactly the sentences starting with
+    /// `prefix`, and whether `prefix` ends exactly at it (rather than
+    /// inside the edge into it).
+    fn node(&self, prefix: &str) -> Option<(&Node, bool)> {
         let mut node = &*self.root;
-        for c in prefix.chars() {
-            let i = node.children.binary_search_by_key(&c, |(ch, _)| *ch).ok()?;
-            node = &node.children[i].1;
+        let mut rest = prefix;
+        while let Some(first) = rest.chars().next() {
+            let i = node.child(first).ok()?;
+            let child = &*node.children[i].1;
+            if let Some(after) = rest.strip_prefix(&*child.label) {
+                rest = after;
+                node = child;
+            } else if child.label.starts_with(rest) {
+                return Some((child, false));
+            } else {
+                return None;
+            }
         }
-        Some(node)
+        Some((node, true))
     }
 
     /// The count of `sentence` (zero if never recorded).
     pub fn count(&self, sentence: &str) -> u64 {
-        self.node(sentence)
-            .and_then(|node| node.sentence.as_ref())
-            .map_or(0, |(_, count)| *count)
+        match self.node(sentence) {
+            Some((node, true)) => node.sentence.as_ref().map_or(0, |(_, count)| *count),
+            _ => 0,
+        }
     }
 
     // ANCHOR: record
@@ -90,7 +118,10 @@ impl Trie {
         if n == 0 {
             return;
         }
-        let existing = self.node(sentence).and_then(|node| node.sentence.clone());
+        let existing = match self.node(sentence) {
+            Some((node, true)) => node.sentence.clone(),
+            _ => None,
+        };
         let (text, count) = match existing {
             Some((text, count)) => (text, count + n),
             None => {
@@ -100,16 +131,28 @@ impl Trie {
         };
         let mut node = Arc::make_mut(&mut self.root);
         promote(&mut node.top, &text, count);
-        for c in sentence.chars() {
-            let i = match node.children.binary_search_by_key(&c, |(ch, _)| *ch) {
+        let mut rest = sentence;
+        while let Some(first) = rest.chars().next() {
+            let i = match node.child(first) {
                 Ok(i) => i,
                 Err(i) => {
-                    node.children.insert(i, (c, Arc::default()));
+                    // Nothing shares this prefix: one new edge for the rest.
+                    let leaf = Node {
+                        label: rest.into(),
+                        ..Node::default()
+                    };
+                    node.children.insert(i, (first, Arc::new(leaf)));
                     i
                 }
             };
             // Copies the child first if a published snapshot shares it.
-            node = Arc::make_mut(&mut node.children[i].1);
+            let child = Arc::make_mut(&mut node.children[i].1);
+            let shared = common_prefix(&child.label, rest);
+            if shared < child.label.len() {
+                split(child, shared);
+            }
+            rest = &rest[shared..];
+            node = child;
             promote(&mut node.top, &text, count);
         }
         node.sentence = Some((text, count));
@@ -119,7 +162,7 @@ impl Trie {
     // ANCHOR: suggest
     /// The `k` best sentences starting with `prefix`.
     pub fn suggest(&self, prefix: &str, k: usize) -> Vec<(String, u64)> {
-        let Some(node) = self.node(prefix) else {
+        let Some((node, _)) = self.node(prefix) else {
             return Vec::new();
         };
         if k <= CACHED {
@@ -142,18 +185,53 @@ impl Trie {
     /// (Levenshtein) of `prefix`.
     ///
     /// A depth-first walk carries one row of the edit-distance table per
-    /// depth: row `j` holds the distance from `prefix[..j]` to the path so
-    /// far. A node whose last entry is within `max_edits` matches, and its
-    /// whole subtree with it; a node whose every entry is over the limit
-    /// cannot lead to a match, and its subtree is skipped.
+    /// character of the path: entry `j` of the row is the distance from
+    /// `prefix[..j]` to the path so far. Where the last entry is within
+    /// `max_edits`, the path matches, and so does everything below it; where
+    /// every entry is over the limit, nothing below can match, and the
+    /// branch is skipped.
     pub fn suggest_fuzzy(&self, prefix: &str, max_edits: usize, k: usize) -> Vec<(String, u64)> {
         let typed: Vec<char> = prefix.chars().collect();
         let first_row: Vec<usize> = (0..=typed.len()).collect();
         let mut found = Vec::new();
-        fuzzy(&self.root, &typed, &first_row, max_edits, k, &mut found);
+        if first_row[typed.len()] <= max_edits {
+            take(&self.root, k, &mut found);
+        } else {
+            for (_, child) in &self.root.children {
+                fuzzy(child, &typed, &first_row, max_edits, k, &mut found);
+            }
+        }
         best(found, k)
     }
     // ANCHOR_END: fuzzy
+}
+
+/// The length in bytes of the longest common prefix of `a` and `b`, on
+/// character boundaries.
+fn common_prefix(a: &str, b: &str) -> usize {
+    a.char_indices()
+        .zip(b.chars())
+        .find(|((_, x), y)| x != y)
+        .map_or(a.len().min(b.len()), |((i, _), _)| i)
+}
+
+/// Splits the edge into `node` after `at` bytes: `node` keeps the first part
+/// and gets one child holding the second part and everything `node` had.
+/// Its cache stays right: its subtree has not changed.
+fn split(node: &mut Node, at: usize) {
+    let tail = Node {
+        label: node.label[at..].into(),
+        children: std::mem::take(&mut node.children),
+        sentence: node.sentence.take(),
+        top: node.top.clone(),
+    };
+    let first = tail
+        .label
+        .chars()
+        .next()
+        .expect("a split leaves a non-empty tail");
+    node.label = node.label[..at].into();
+    node.children = vec![(first, Arc::new(tail))];
 }
 
 /// Puts `sentence` with its new `count` into a cached list, in rank order,
@@ -176,6 +254,17 @@ fn collect<'a>(node: &'a Node, into: &mut Vec<(&'a str, u64)>) {
     }
 }
 
+/// The best `k` of a subtree, from the cache when it holds enough.
+fn take<'a>(node: &'a Node, k: usize, into: &mut Vec<(&'a str, u64)>) {
+    if k <= CACHED {
+        into.extend(node.top.iter().map(|(s, c)| (&**s, *c)));
+    } else {
+        collect(node, into);
+    }
+}
+
+/// Extends the edit-distance rows along `node`'s label, one character at a
+/// time; see [`Trie::suggest_fuzzy`].
 fn fuzzy<'a>(
     node: &'a Node,
     typed: &[char],
@@ -184,26 +273,26 @@ fn fuzzy<'a>(
     k: usize,
     found: &mut Vec<(&'a str, u64)>,
 ) {
-    if row[typed.len()] <= max_edits {
-        // This path is close enough: everything below it completes it.
-        if k <= CACHED {
-            found.extend(node.top.iter().map(|(s, c)| (&**s, *c)));
-        } else {
-            collect(node, found);
-        }
-        return;
-    }
-    if row.iter().min().is_some_and(|&least| least > max_edits) {
-        return;
-    }
-    for (c, child) in &node.children {
+    let mut row = row.to_vec();
+    for c in node.label.chars() {
         let mut next = Vec::with_capacity(row.len());
         next.push(row[0] + 1);
         for j in 1..row.len() {
-            let substitute = row[j - 1] + usize::from(typed[j - 1] != *c);
+            let substitute = row[j - 1] + usize::from(typed[j - 1] != c);
             next.push(substitute.min(row[j] + 1).min(next[j - 1] + 1));
         }
-        fuzzy(child, typed, &next, max_edits, k, found);
+        row = next;
+        if row[typed.len()] <= max_edits {
+            // The path so far is close enough: everything below completes it.
+            take(node, k, found);
+            return;
+        }
+        if row.iter().all(|&distance| distance > max_edits) {
+            return;
+        }
+    }
+    for (_, child) in &node.children {
+        fuzzy(child, typed, &row, max_edits, k, found);
     }
 }
 
@@ -243,6 +332,19 @@ mod tests {
         assert_eq!(new.count("ab"), 6);
         assert_eq!(old.suggest("a", 1), vec![("ac".to_string(), 2)]);
         assert_eq!(new.suggest("a", 1), vec![("ab".to_string(), 6)]);
+    }
+
+    #[test]
+    fn edges_split_where_sentences_part() {
+        let mut trie = Trie::from_counts([("romane", 1), ("romanus", 2)]);
+        trie.record("rom", 3);
+        trie.record("rubens", 4);
+        assert_eq!(trie.count("rom"), 3);
+        assert_eq!(trie.count("roman"), 0, "a split point is not a sentence");
+        assert_eq!(trie.suggest("roma", 5).len(), 2);
+        assert_eq!(trie.suggest("r", 1), vec![("rubens".to_string(), 4)]);
+        assert_eq!(trie.suggest("romx", 1), vec![]);
+        assert_eq!(trie.len(), 4);
     }
 
     #[test]
