@@ -7,7 +7,10 @@ mod common;
 
 use std::fmt::Write as _;
 
-use concur::sweep::trie::{LATENCY_HEADER, latency_csv_row, latency_markdown, latency_rows};
+use concur::sweep::trie::{
+    LATENCY_HEADER, latency_csv_row, latency_markdown, latency_rows, static_comparison,
+    static_markdown,
+};
 use concur::sweep::{book_charts_dir, contention_dir};
 use kit::report::Fingerprint;
 
@@ -20,8 +23,11 @@ fn main() {
     if rows.is_empty() {
         return;
     }
+    let test_mode = std::env::args().any(|arg| arg == "--test");
     let table = latency_markdown(&rows);
     println!("\nSuggest latency (top 3), every run of every configuration:\n\n{table}");
+    let fixed = static_markdown(&static_comparison(if test_mode { 200 } else { 20_000 }));
+    println!("Static prefix queries, one thread:\n\n{fixed}");
     let mut csv = String::new();
     for line in Fingerprint::detect().lines() {
         let _ = writeln!(csv, "# {line}");
@@ -30,7 +36,6 @@ fn main() {
     for row in &rows {
         let _ = writeln!(csv, "{}", latency_csv_row(row));
     }
-    let test_mode = std::env::args().any(|arg| arg == "--test");
     let complete =
         records.len() == rows.len() && !std::env::args().skip(1).any(|a| !a.starts_with('-'));
     let mut targets = vec![contention_dir()];
@@ -40,7 +45,8 @@ fn main() {
     for dir in targets {
         let written = std::fs::create_dir_all(&dir)
             .and_then(|()| std::fs::write(dir.join("trie-latency.csv"), &csv))
-            .and_then(|()| std::fs::write(dir.join("trie-latency.md"), &table));
+            .and_then(|()| std::fs::write(dir.join("trie-latency.md"), &table))
+            .and_then(|()| std::fs::write(dir.join("trie-static.md"), &fixed));
         match written {
             Ok(()) => println!(
                 "trie latency CSV:         {}",

@@ -88,20 +88,8 @@ pub fn run(args: &Args) -> Result<()> {
         }
         println!("{}", table(&mine, sweep.baseline));
         records.extend(mine);
-        if sweep.exercise == "trie" {
-            let rows = concur::sweep::trie::latency_rows();
-            println!(
-                "Suggest latency (top 3):\n\n{}",
-                concur::sweep::trie::latency_markdown(&rows)
-            );
-        }
-        if sweep.exercise == "topk" {
-            eprintln!("topk: Space-Saving accuracy on 1M queries");
-            let rows = concur::sweep::topk::accuracy_table(1_000_000, 1_000_000);
-            println!(
-                "Space-Saving against exact counts:\n\n{}",
-                concur::sweep::topk::accuracy_markdown(&rows)
-            );
+        if let Some(extra) = sweep.extra {
+            println!("{}", extra());
         }
     }
 

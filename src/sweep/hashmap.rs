@@ -18,6 +18,7 @@ pub const SWEEP: Sweep = Sweep {
     baseline: "GlobalLockMap",
     versus: Some(("StripedMap", "dashmap")),
     points,
+    extra: None,
 };
 
 fn points(threads: &[usize]) -> Box<dyn Iterator<Item = Point>> {

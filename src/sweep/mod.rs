@@ -72,6 +72,9 @@ pub struct Sweep {
     /// The points at these thread counts, prepared one at a time so that
     /// only one point's input is in memory.
     pub points: fn(&[usize]) -> Box<dyn Iterator<Item = Point>>,
+    /// More tables this exercise prints after its sweep (accuracy,
+    /// latency), as Markdown.
+    pub extra: Option<fn() -> String>,
 }
 
 impl Sweep {

@@ -17,7 +17,16 @@ pub const SWEEP: Sweep = Sweep {
     baseline: "ExactGlobal",
     versus: Some(("LocalMerge", "ExactSharded")),
     points,
+    extra: Some(accuracy_report),
 };
+
+fn accuracy_report() -> String {
+    let rows = accuracy_table(1_000_000, 1_000_000);
+    format!(
+        "Space-Saving against exact counts, 1M queries:\n\n{}",
+        accuracy_markdown(&rows)
+    )
+}
 
 /// Distinct queries in the sweep's streams.
 const VOCABULARY: u64 = 100_000;
