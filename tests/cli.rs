@@ -138,7 +138,11 @@ fn concur_with_stdin(args: &[&str], input: &[u8]) -> Output {
     // A command that fails early (a bad argument) exits without reading its
     // input; the pipe closing under us then is expected, not an error.
     if let Err(e) = child.stdin.take().unwrap().write_all(input) {
-        assert_eq!(e.kind(), std::io::ErrorKind::BrokenPipe, "writing the input: {e}");
+        assert_eq!(
+            e.kind(),
+            std::io::ErrorKind::BrokenPipe,
+            "writing the input: {e}"
+        );
     }
     child.wait_with_output().unwrap()
 }
