@@ -5,6 +5,6 @@ mod common;
 
 fn main() {
     let mut criterion = common::criterion();
-    common::run(&mut criterion, concur::sweep::hashmap::SWEEP);
+    common::run(&mut criterion, concur::sweep::hashmap::SWEEP, None);
     criterion.final_summary();
 }

@@ -16,7 +16,7 @@ use kit::workload::Queries;
 
 fn main() {
     let mut criterion = common::criterion();
-    common::run(&mut criterion, concur::sweep::topk::SWEEP);
+    common::run(&mut criterion, concur::sweep::topk::SWEEP, None);
     criterion.final_summary();
 
     let test_mode = std::env::args().any(|arg| arg == "--test");

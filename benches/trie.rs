@@ -16,7 +16,7 @@ use kit::report::Fingerprint;
 
 fn main() {
     let mut criterion = common::criterion();
-    let records = common::run(&mut criterion, concur::sweep::trie::SWEEP);
+    let records = common::run(&mut criterion, concur::sweep::trie::SWEEP, None);
     criterion.final_summary();
 
     let rows = latency_rows();

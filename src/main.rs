@@ -28,6 +28,9 @@ enum Command {
     /// characters from standard input, one JSON array of suggestions per
     /// character.
     Complete(cmd::complete::Args),
+    /// Word segmentation, jieba-compatible (or UAX #29), on all cores, with
+    /// the output in input order.
+    Segment(cmd::segment::Args),
 }
 
 fn main() -> ExitCode {
@@ -36,6 +39,7 @@ fn main() -> ExitCode {
         Command::Bench(args) => cmd::bench::run(&args),
         Command::Topk(args) => cmd::topk::run(&args),
         Command::Complete(args) => cmd::complete::run(&args),
+        Command::Segment(args) => cmd::segment::run(&args),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

@@ -7,13 +7,12 @@
 
 use std::time::Duration;
 
-use concur::sweep::{Sweep, book_charts_dir, ceiling_note, contention_dir, guarded, write_results};
+use concur::sweep::{
+    Point, Sweep, book_charts_dir, ceiling_note, contention_dir, guarded, write_results,
+};
 use criterion::{BenchmarkId, Criterion, Throughput};
 use kit::contention::scaling_ceiling;
 use kit::report::Record;
-
-/// The thread counts of every contention chart.
-pub const THREADS: [usize; 4] = [1, 2, 4, 8];
 
 /// Criterion settings that keep a configuration to about 1.5 s, so an
 /// exercise of 80-100 configurations stays within 3 minutes.
@@ -27,14 +26,19 @@ pub fn criterion() -> Criterion {
         .configure_from_args()
 }
 
-/// Benches every point of `sweep`, writes its CSV and chart, and returns
-/// the records.
-pub fn run(criterion: &mut Criterion, sweep: Sweep) -> Vec<Record> {
+/// Benches every point of `sweep` (its own, or `points` when a bench adds
+/// contenders of its own), writes its CSV and chart, and returns the records.
+pub fn run(
+    criterion: &mut Criterion,
+    sweep: Sweep,
+    points: Option<Box<dyn Iterator<Item = Point>>>,
+) -> Vec<Record> {
     let test_mode = std::env::args().any(|arg| arg == "--test");
     let ceiling = scaling_ceiling(2, 7);
     let mut records = Vec::new();
     let mut expected = 0;
-    for point in (sweep.points)(&THREADS) {
+    let points = points.unwrap_or_else(|| (sweep.points)(sweep.bench_threads));
+    for point in points {
         let mut group = criterion.benchmark_group(format!("{}/{}", point.exercise, point.workload));
         group.throughput(Throughput::Elements(point.ops));
         for contender in &point.contenders {
@@ -69,7 +73,14 @@ pub fn run(criterion: &mut Criterion, sweep: Sweep) -> Vec<Record> {
 
     let notes = vec![ceiling_note(ceiling)];
     let name = sweep.exercise;
-    match write_results(&contention_dir(), name, sweep.title, &records, &notes) {
+    match write_results(
+        &contention_dir(),
+        name,
+        sweep.title,
+        sweep.unit,
+        &records,
+        &notes,
+    ) {
         Ok((csv, svg)) => {
             println!("{name} contention CSV:   {}", csv.display());
             println!("{name} contention chart: {}", svg.display());
@@ -81,8 +92,8 @@ pub fn run(criterion: &mut Criterion, sweep: Sweep) -> Vec<Record> {
     }
     if !test_mode && records.len() == expected {
         let book = book_charts_dir();
-        let written =
-            write_results(&book, name, sweep.title, &records, &notes).and_then(|(csv, _)| {
+        let written = write_results(&book, name, sweep.title, sweep.unit, &records, &notes)
+            .and_then(|(csv, _)| {
                 let path = book.join(format!("{name}-summary.md"));
                 std::fs::write(&path, sweep.summary_of_csv(&csv)?)
                     .map_err(|e| format!("{}: {e}", path.display()))

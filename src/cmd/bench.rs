@@ -37,6 +37,8 @@ enum Exercise {
     Topk,
     /// Autocomplete: one lock, shards, and snapshots readers never wait for.
     Trie,
+    /// Word segmentation: sequential, scoped threads, a pipeline, rayon.
+    Segment,
     /// Every exercise in turn.
     All,
 }
@@ -66,6 +68,7 @@ pub fn run(args: &Args) -> Result<()> {
             Exercise::Hashmap => sweep.exercise == "hashmap",
             Exercise::Topk => sweep.exercise == "topk",
             Exercise::Trie => sweep.exercise == "trie",
+            Exercise::Segment => sweep.exercise == "segment",
         })
         .collect();
     let budget = Duration::from_secs_f64(args.seconds);
@@ -86,7 +89,7 @@ pub fn run(args: &Args) -> Result<()> {
                 },
             ));
         }
-        println!("{}", table(&mine, sweep.baseline));
+        println!("{}", table(&mine, sweep.baseline, sweep.unit));
         records.extend(mine);
         if let Some(extra) = sweep.extra {
             println!("{}", extra());
@@ -111,12 +114,12 @@ pub fn run(args: &Args) -> Result<()> {
             .file_stem()
             .and_then(|s| s.to_str())
             .context("--svg needs a file name")?;
-        let title = match chosen.as_slice() {
-            [one] => one.title,
-            _ => "throughput against threads",
+        let (title, unit) = match chosen.as_slice() {
+            [one] => (one.title, one.unit),
+            _ => ("throughput against threads", "million per second"),
         };
         let (_, svg) =
-            write_results(dir, stem, title, &records, &notes).map_err(anyhow::Error::msg)?;
+            write_results(dir, stem, title, unit, &records, &notes).map_err(anyhow::Error::msg)?;
         eprintln!("wrote {} (and its CSV beside it)", svg.display());
     }
     Ok(())

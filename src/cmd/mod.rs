@@ -1,5 +1,6 @@
 pub mod bench;
 pub mod complete;
+pub mod segment;
 pub mod topk;
 
 use std::io;

@@ -15,6 +15,8 @@ use super::{Contender, Point, Sweep};
 pub const SWEEP: Sweep = Sweep {
     exercise: "hashmap",
     title: "hashmap: throughput against threads",
+    unit: "million ops/s",
+    bench_threads: &[1, 2, 4, 8],
     baseline: "GlobalLockMap",
     versus: Some(("StripedMap", "dashmap")),
     points,

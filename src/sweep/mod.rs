@@ -7,6 +7,7 @@
 //! measure the same thing; only the timing loop differs.
 
 pub mod hashmap;
+pub mod segment;
 pub mod topk;
 pub mod trie;
 
@@ -64,6 +65,10 @@ impl Point {
 pub struct Sweep {
     pub exercise: &'static str,
     pub title: &'static str,
+    /// The chart's y axis: what one "op" is, in millions per second.
+    pub unit: &'static str,
+    /// The thread (worker) counts `cargo bench` measures.
+    pub bench_threads: &'static [usize],
     /// The implementation every other is compared with in tables.
     pub baseline: &'static str,
     /// One more pair the book's table compares directly (ours against the
@@ -143,7 +148,7 @@ impl Sweep {
 
 /// Every exercise's sweep.
 pub fn sweeps() -> Vec<Sweep> {
-    vec![hashmap::SWEEP, topk::SWEEP, trie::SWEEP]
+    vec![hashmap::SWEEP, topk::SWEEP, trie::SWEEP, segment::SWEEP]
 }
 
 /// Runs every contender of `point` in turn, round after round, until each
@@ -234,6 +239,7 @@ pub fn write_results(
     dir: &Path,
     name: &str,
     title: &str,
+    y_label: &str,
     records: &[Record],
     notes: &[String],
 ) -> Result<(PathBuf, PathBuf), String> {
@@ -249,6 +255,7 @@ pub fn write_results(
         &svg,
         &Chart {
             title,
+            y_label,
             records,
             caption: &caption,
         },
@@ -258,7 +265,7 @@ pub fn write_results(
 
 /// A plain-text table of `records`, with each row's throughput relative to
 /// the `baseline` implementation on the same workload and thread count.
-pub fn table(records: &[Record], baseline: &str) -> String {
+pub fn table(records: &[Record], baseline: &str, unit: &str) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -266,7 +273,8 @@ pub fn table(records: &[Record], baseline: &str) -> String {
         "workload",
         "implementation",
         "threads",
-        "Mops/s",
+        unit.strip_prefix("million ")
+            .map_or(unit.to_string(), |u| format!("M {u}")),
         format!("vs {}", short(baseline))
     );
     for r in records {

@@ -14,6 +14,8 @@ use super::{Contender, Point, Sweep};
 pub const SWEEP: Sweep = Sweep {
     exercise: "topk",
     title: "topk: queries recorded per second against threads",
+    unit: "million queries/s",
+    bench_threads: &[1, 2, 4, 8],
     baseline: "ExactGlobal",
     versus: Some(("LocalMerge", "ExactSharded")),
     points,

@@ -17,6 +17,8 @@ use super::{Contender, Point, Sweep};
 pub const SWEEP: Sweep = Sweep {
     exercise: "trie",
     title: "trie: operations per second against threads",
+    unit: "million ops/s",
+    bench_threads: &[1, 2, 4, 8],
     baseline: "RwLockTrie",
     versus: Some(("SnapshotTrie (batch 64)", "RwLockTrie")),
     points,

@@ -274,6 +274,8 @@ fn json_string(out: &mut Vec<u8>, s: &str) {
             '\n' => out.extend_from_slice(b"\\n"),
             '\r' => out.extend_from_slice(b"\\r"),
             '\t' => out.extend_from_slice(b"\\t"),
+            '\u{8}' => out.extend_from_slice(b"\\b"),
+            '\u{c}' => out.extend_from_slice(b"\\f"),
             c if (c as u32) < 0x20 => {
                 out.extend_from_slice(format!("\\u{:04x}", c as u32).as_bytes())
             }

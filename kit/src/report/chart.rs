@@ -34,6 +34,9 @@ const COLOURS: [RGBColor; 8] = [
 #[derive(Debug, Clone, Copy)]
 pub struct Chart<'a> {
     pub title: &'a str,
+    /// What the y axis counts, in millions per second: "million ops/s",
+    /// "MB/s".
+    pub y_label: &'a str,
     pub records: &'a [Record],
     /// Lines printed under the chart: the machine fingerprint.
     pub caption: &'a [String],
@@ -146,7 +149,7 @@ fn draw(path: &Path, chart: &Chart<'_>) -> Result<(), Box<dyn std::error::Error>
             .build_cartesian_2d(-0.25..x_max + 0.25, 0.0..y_max.max(1e-9))?;
         plot.configure_mesh()
             .x_desc("threads")
-            .y_desc("million ops/s")
+            .y_desc(chart.y_label)
             .x_labels(2 * (x_max as usize + 1))
             .x_label_formatter(&|x| {
                 // The x axis is log2(threads): label only whole powers of two.
@@ -217,6 +220,7 @@ mod tests {
             &path,
             &Chart {
                 title: "test chart",
+                y_label: "million ops/s",
                 records: &records,
                 caption: &caption,
             },
@@ -243,6 +247,7 @@ mod tests {
             &path,
             &Chart {
                 title: "t",
+                y_label: "x",
                 records: &[],
                 caption: &[],
             },
