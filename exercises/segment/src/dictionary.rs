@@ -28,22 +28,38 @@ impl fmt::Display for DictionaryError {
 
 impl std::error::Error for DictionaryError {}
 
-/// One trie node: its children are `edges[first..first + len]`, sorted by
-/// character.
-#[derive(Debug, Clone, Copy, Default)]
+/// What a trie edge leads to. Edge `i` is `keys[i]`, and the node it leads
+/// to is `nodes[i]`; that node's children are the edges
+/// `first..first + len`, sorted by character.
+#[derive(Debug, Clone, Copy)]
 struct Node {
     first: u32,
     len: u32,
     /// The word's frequency; 0 if no word ends here (a prefix only).
     freq: u64,
+    /// `ln(freq) - ln(total)`, the word's log probability, computed once
+    /// here instead of at every position of every sentence.
+    log_prob: f64,
 }
 
+/// Marks "no child" in the root's direct table.
+const NONE: u32 = u32::MAX;
+
 // ANCHOR: dictionary
-/// Words with frequencies, as a trie of characters in flat arrays.
+/// Words with frequencies, as a trie of characters in flat arrays: the
+/// characters on the edges apart (4 bytes each, so a binary search over a
+/// node's children touches few cache lines), and what each edge leads to
+/// beside them.
 #[derive(Debug, Clone)]
 pub struct Dictionary {
+    keys: Vec<char>,
     nodes: Vec<Node>,
-    edges: Vec<(char, u32)>,
+    /// The root's children: edges `0..roots`.
+    roots: u32,
+    /// The root's children indexed directly by code point, for the Basic
+    /// Multilingual Plane: the root has thousands of children (one per
+    /// first character), and every position of every sentence starts there.
+    root: Vec<u32>,
     /// The sum of all frequencies: a word's probability is freq / total.
     total: u64,
     words: usize,
@@ -106,23 +122,47 @@ impl Dictionary {
             }
             node.freq = freq;
         }
-        let mut nodes = vec![Node::default()];
-        let mut edges = Vec::new();
-        let mut queue = std::collections::VecDeque::from([(0usize, &root)]);
-        while let Some((index, tree)) = queue.pop_front() {
-            nodes[index].first = edges.len() as u32;
-            nodes[index].len = tree.children.len() as u32;
-            nodes[index].freq = tree.freq;
+        let log_total = (total.max(1) as f64).ln();
+        let (mut keys, mut nodes) = (Vec::new(), Vec::new());
+        // Allocates a node's children as one block and returns where.
+        let push_children = |tree: &Tree, keys: &mut Vec<char>, nodes: &mut Vec<Node>| {
+            let first = keys.len() as u32;
             for (&c, child) in &tree.children {
-                let child_index = nodes.len();
-                nodes.push(Node::default());
-                edges.push((c, child_index as u32));
-                queue.push_back((child_index, child));
+                keys.push(c);
+                nodes.push(Node {
+                    first: 0,
+                    len: 0,
+                    freq: child.freq,
+                    // The same arithmetic as jieba's `log(freq) - logtotal`,
+                    // so that routes tie exactly where jieba's do.
+                    log_prob: (child.freq.max(1) as f64).ln() - log_total,
+                });
+            }
+            first
+        };
+        let roots = root.children.len() as u32;
+        push_children(&root, &mut keys, &mut nodes);
+        // Depth first, so that a word's path lies in nearby memory.
+        let mut stack: Vec<(usize, &Tree)> = root.children.values().enumerate().rev().collect();
+        while let Some((index, tree)) = stack.pop() {
+            let first = push_children(tree, &mut keys, &mut nodes);
+            nodes[index].first = first;
+            nodes[index].len = tree.children.len() as u32;
+            for (i, child) in tree.children.values().enumerate().rev() {
+                stack.push((first as usize + i, child));
+            }
+        }
+        let mut direct = vec![NONE; 0x1_0000];
+        for (i, &c) in keys[..roots as usize].iter().enumerate() {
+            if let Some(slot) = direct.get_mut(c as usize) {
+                *slot = i as u32;
             }
         }
         Self {
+            keys,
             nodes,
-            edges,
+            roots,
+            root: direct,
             total,
             words: words.len(),
         }
@@ -141,29 +181,50 @@ impl Dictionary {
         self.total
     }
 
-    fn child(&self, node: u32, c: char) -> Option<u32> {
-        let node = self.nodes[node as usize];
-        let edges = &self.edges[node.first as usize..(node.first + node.len) as usize];
-        edges
-            .binary_search_by_key(&c, |(ch, _)| *ch)
-            .ok()
-            .map(|i| edges[i].1)
+    /// The log probability jieba gives a single character that starts no
+    /// word: frequency 1.
+    pub fn unknown_log_prob(&self) -> f64 {
+        -(self.total.max(1) as f64).ln()
+    }
+
+    /// The node under the edge for `c` among edges `first..first + len`.
+    #[inline]
+    fn child(&self, first: u32, len: u32, c: char) -> Option<&Node> {
+        let (first, len) = (first as usize, len as usize);
+        let i = self.keys[first..first + len].binary_search(&c).ok()?;
+        Some(&self.nodes[first + i])
+    }
+
+    /// The node under the root's edge for `c`.
+    #[inline]
+    fn root_child(&self, c: char) -> Option<&Node> {
+        match self.root.get(c as usize) {
+            Some(&NONE) => None,
+            Some(&i) => Some(&self.nodes[i as usize]),
+            None => self.child(0, self.roots, c),
+        }
     }
 
     // ANCHOR: words_at
-    /// Calls `found(end, freq)` for every dictionary word that starts at
+    /// Calls `found(end, log_prob)` for every dictionary word that starts at
     /// `chars[start]`, where the word is `chars[start..=end]`: the edges of
     /// the DAG from `start`. Stops as soon as no word can start like this.
-    pub fn words_at(&self, chars: &[char], start: usize, mut found: impl FnMut(usize, u64)) {
-        let mut node = 0;
-        for (end, &c) in chars.iter().enumerate().skip(start) {
-            match self.child(node, c) {
+    pub fn words_at(&self, chars: &[char], start: usize, mut found: impl FnMut(usize, f64)) {
+        let Some(mut node) = chars.get(start).and_then(|&c| self.root_child(c)) else {
+            return;
+        };
+        let mut end = start;
+        loop {
+            if node.freq > 0 {
+                found(end, node.log_prob);
+            }
+            end += 1;
+            match chars
+                .get(end)
+                .and_then(|&c| self.child(node.first, node.len, c))
+            {
                 Some(next) => node = next,
                 None => return,
-            }
-            let freq = self.nodes[node as usize].freq;
-            if freq > 0 {
-                found(end, freq);
             }
         }
     }
@@ -171,14 +232,17 @@ impl Dictionary {
 
     /// The frequency of `word`, 0 if it is not a word (or only a prefix).
     pub fn freq(&self, word: &str) -> u64 {
-        let mut node = 0;
-        for c in word.chars() {
-            match self.child(node, c) {
+        let mut chars = word.chars();
+        let Some(mut node) = chars.next().and_then(|c| self.root_child(c)) else {
+            return 0;
+        };
+        for c in chars {
+            match self.child(node.first, node.len, c) {
                 Some(next) => node = next,
                 None => return 0,
             }
         }
-        self.nodes[node as usize].freq
+        node.freq
     }
 }
 
@@ -195,8 +259,9 @@ mod tests {
         assert_eq!(dict.freq("北京大"), 0, "a prefix, not a word");
         let chars: Vec<char> = "北京大学生".chars().collect();
         let mut ends = Vec::new();
-        dict.words_at(&chars, 0, |end, freq| ends.push((end, freq)));
-        assert_eq!(ends, vec![(1, 100), (3, 20)]);
+        dict.words_at(&chars, 0, |end, log_prob| ends.push((end, log_prob)));
+        let p = |freq: f64| freq.ln() - 170f64.ln();
+        assert_eq!(ends, vec![(1, p(100.0)), (3, p(20.0))]);
     }
 
     #[test]

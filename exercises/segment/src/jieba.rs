@@ -15,22 +15,34 @@
 //! `\x1c`..`\x1f` counting as whitespace) is what jieba does, so that the
 //! output matches it token for token.
 
+use std::cell::RefCell;
+
 use crate::{Cut, Dictionary};
 
 /// jieba's segmenter over a dictionary.
 #[derive(Debug, Clone)]
 pub struct Segmenter {
     dictionary: Dictionary,
-    log_total: f64,
+}
+
+/// Buffers one cut reuses, one set per thread: a corpus is millions of
+/// short runs, and allocating four vectors for each costs more than
+/// segmenting it.
+#[derive(Default)]
+struct Scratch {
+    chars: Vec<char>,
+    at: Vec<usize>,
+    score: Vec<f64>,
+    best: Vec<usize>,
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::default();
 }
 
 impl Segmenter {
     pub fn new(dictionary: Dictionary) -> Self {
-        let log_total = (dictionary.total().max(1) as f64).ln();
-        Self {
-            dictionary,
-            log_total,
-        }
+        Self { dictionary }
     }
 
     pub fn dictionary(&self) -> &Dictionary {
@@ -40,18 +52,17 @@ impl Segmenter {
     // ANCHOR: route
     /// The best route through one run of word characters: `best[i]` is the
     /// last index of the word that starts at `i`.
-    fn route(&self, chars: &[char]) -> Vec<usize> {
+    fn route(&self, chars: &[char], score: &mut Vec<f64>, best: &mut Vec<usize>) {
         let n = chars.len();
         // score[i]: log probability of the best segmentation of chars[i..].
-        let mut score = vec![0.0f64; n + 1];
-        let mut best = vec![0usize; n];
+        score.clear();
+        score.resize(n + 1, 0.0);
+        best.clear();
+        best.resize(n, 0);
         for start in (0..n).rev() {
             let mut pick = (f64::NEG_INFINITY, start);
-            let mut consider = |end: usize, freq: u64| {
-                let candidate = (
-                    (freq.max(1) as f64).ln() - self.log_total + score[end + 1],
-                    end,
-                );
+            let mut consider = |end: usize, log_prob: f64| {
+                let candidate = (log_prob + score[end + 1], end);
                 // Python compares (score, end) tuples: on a tie in score,
                 // the longer word wins.
                 if candidate.0 > pick.0 || (candidate.0 == pick.0 && candidate.1 > pick.1) {
@@ -59,25 +70,31 @@ impl Segmenter {
                 }
             };
             let mut any = false;
-            self.dictionary.words_at(chars, start, |end, freq| {
+            self.dictionary.words_at(chars, start, |end, log_prob| {
                 any = true;
-                consider(end, freq);
+                consider(end, log_prob);
             });
             if !any {
                 // No word starts here: the character alone, at frequency 1.
-                consider(start, 1);
+                consider(start, self.dictionary.unknown_log_prob());
             }
             score[start] = pick.0;
             best[start] = pick.1;
         }
-        best
     }
     // ANCHOR_END: route
 
-    /// Cuts one run of word characters (`text`, whose characters start at
-    /// the byte offsets `at`) along the best route.
-    fn cut_run<'a>(&self, text: &'a str, chars: &[char], at: &[usize], into: &mut Vec<&'a str>) {
-        let best = self.route(chars);
+    /// Cuts one run of word characters (`text`, whose characters are in
+    /// `scratch.chars` and start at the byte offsets `scratch.at`) along the
+    /// best route.
+    fn cut_run<'a>(&self, text: &'a str, scratch: &mut Scratch, into: &mut Vec<&'a str>) {
+        let Scratch {
+            chars,
+            at,
+            score,
+            best,
+        } = scratch;
+        self.route(chars, score, best);
         let end_of = |i: usize| at.get(i).copied().unwrap_or(text.len());
         let mut i = 0;
         // Start of a run of single ASCII letters and digits being glued.
@@ -114,21 +131,26 @@ fn is_python_space(c: char) -> bool {
 impl Cut for Segmenter {
     // ANCHOR: cut
     fn cut<'a>(&self, text: &'a str) -> Vec<&'a str> {
-        let mut tokens = Vec::new();
-        let mut chars = Vec::new();
-        let mut at = Vec::new();
+        SCRATCH.with_borrow_mut(|scratch| self.cut_with(text, scratch))
+    }
+    // ANCHOR_END: cut
+}
+
+impl Segmenter {
+    fn cut_with<'a>(&self, text: &'a str, scratch: &mut Scratch) -> Vec<&'a str> {
+        let mut tokens = Vec::with_capacity(text.len() / 4);
         let mut rest = text.char_indices().peekable();
         while let Some(&(start, c)) = rest.peek() {
             if is_word_char(c) {
-                chars.clear();
-                at.clear();
+                scratch.chars.clear();
+                scratch.at.clear();
                 while let Some(&(i, c)) = rest.peek().filter(|(_, c)| is_word_char(*c)) {
-                    chars.push(c);
-                    at.push(i - start);
+                    scratch.chars.push(c);
+                    scratch.at.push(i - start);
                     rest.next();
                 }
                 let end = rest.peek().map_or(text.len(), |&(i, _)| i);
-                self.cut_run(&text[start..end], &chars, &at, &mut tokens);
+                self.cut_run(&text[start..end], scratch, &mut tokens);
             } else {
                 rest.next();
                 let mut end = start + c.len_utf8();
@@ -143,7 +165,6 @@ impl Cut for Segmenter {
         }
         tokens
     }
-    // ANCHOR_END: cut
 }
 
 #[cfg(test)]
