@@ -346,3 +346,100 @@ fn complete_names_the_bad_line_of_the_sentences_file() {
     std::fs::remove_file(path).unwrap();
     std::fs::remove_file(path2).unwrap();
 }
+
+#[test]
+fn segment_prints_jieba_tokens_in_input_order_at_any_thread_count() {
+    let input: String = (0..3_000)
+        .map(|i| match i % 3 {
+            0 => format!("我来到北京清华大学{i}\n"),
+            1 => "他来到了网易杭研大厦\r\n".to_string(),
+            _ => "\n".to_string(),
+        })
+        .collect();
+    let one = concur_with_stdin(
+        &["segment", "--format", "jsonl", "--threads", "1"],
+        input.as_bytes(),
+    );
+    assert!(one.status.success(), "{}", text(&one.stderr));
+    let lines: Vec<String> = text(&one.stdout).lines().map(str::to_string).collect();
+    assert_eq!(lines.len(), 3_000, "one output line per input line");
+    assert_eq!(lines[0], "[\"我\",\"来到\",\"北京\",\"清华大学\",\"0\"]");
+    assert_eq!(
+        lines[1],
+        "[\"他\",\"来到\",\"了\",\"网易\",\"杭\",\"研\",\"大厦\"]"
+    );
+    assert_eq!(lines[2], "[]");
+    for threads in ["2", "4"] {
+        let many = concur_with_stdin(
+            &["segment", "--format", "jsonl", "--threads", threads],
+            input.as_bytes(),
+        );
+        assert_eq!(
+            many.stdout, one.stdout,
+            "--threads {threads} changed the output"
+        );
+    }
+    let plain = concur_with_stdin(&["segment"], "我来到北京清华大学\n".as_bytes());
+    assert_eq!(text(&plain.stdout), "我 / 来到 / 北京 / 清华大学\n");
+}
+
+#[test]
+fn segment_counts_words_and_handles_unicode_mode() {
+    let out = concur_with_stdin(
+        &["segment", "--count", "2"],
+        "北京 北京 大学\n北京\n".as_bytes(),
+    );
+    assert_eq!(text(&out.stdout), "3\t北京\n1\t大学\n");
+    let out = concur_with_stdin(
+        &["segment", "--mode", "unicode", "--format", "jsonl"],
+        b"can't stop\n",
+    );
+    assert_eq!(text(&out.stdout), "[\"can't\",\" \",\"stop\"]\n");
+}
+
+#[test]
+fn segment_reports_bad_utf8_with_its_offset_or_replaces_it() {
+    let out = concur_with_stdin(&["segment"], b"ok\nbad\xff\n");
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("not valid UTF-8 at byte offset 6"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = concur_with_stdin(&["segment", "--lossy", "--mode", "unicode"], b"bad\xff\n");
+    assert!(out.status.success());
+    assert_eq!(text(&out.stdout), "bad / \u{fffd}\n");
+}
+
+#[test]
+fn segment_refuses_bad_arguments_with_a_message() {
+    let dict = sentences_file("dict", "好 1\n坏\n");
+    for (args, message) in [
+        (vec!["segment", "--threads", "0"], "--threads takes a count"),
+        (
+            vec!["segment", "--count", "0"],
+            "--count must be at least 1",
+        ),
+        (
+            vec!["segment", "--mode", "unicode", "--dict", "x"],
+            "--dict applies to --mode dict",
+        ),
+        (
+            vec!["segment", "/no/such/text"],
+            "cannot open /no/such/text",
+        ),
+        (
+            vec!["segment", "--dict", dict.to_str().unwrap()],
+            "dictionary line 2",
+        ),
+    ] {
+        let out = concur_with_stdin(&args, b"x\n");
+        assert!(!out.status.success(), "{args:?} was accepted");
+        assert!(
+            text(&out.stderr).contains(message),
+            "{args:?}: {}",
+            text(&out.stderr)
+        );
+    }
+    std::fs::remove_file(dict).unwrap();
+}
