@@ -1,0 +1,43 @@
+//! One suite, run over every crawler (and over the starter with
+//! `--features starter`). The checks live in `suite/mod.rs`.
+
+mod suite;
+
+fn pass(check: Result<(), String>) {
+    if let Err(message) = check {
+        panic!("{message}");
+    }
+}
+
+/// A module of tests per crawler: `starter::visits_every_page_once`.
+macro_rules! conformance {
+    ($($module:ident: $crawl:expr),* $(,)?) => {$(
+        mod $module {
+            use super::*;
+
+            #[test]
+            fn leetcode_examples() {
+                pass(suite::leetcode_examples($crawl));
+            }
+
+            #[test]
+            fn visits_every_page_once() {
+                pass(suite::visits_every_page_once($crawl));
+            }
+
+            #[test]
+            fn fetches_in_parallel() {
+                pass(suite::fetches_in_parallel($crawl));
+            }
+        }
+    )*};
+}
+
+conformance! {
+    leetcode: crawler::crawl,
+}
+
+#[cfg(feature = "starter")]
+conformance! {
+    starter: crawler::starter::crawl,
+}
