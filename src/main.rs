@@ -31,6 +31,8 @@ enum Command {
     /// Word segmentation, jieba-compatible (or UAX #29), on all cores, with
     /// the output in input order.
     Segment(cmd::segment::Args),
+    /// The crawler's deterministic local test site, on 127.0.0.1.
+    ServeSite(cmd::serve_site::Args),
 }
 
 fn main() -> ExitCode {
@@ -40,6 +42,7 @@ fn main() -> ExitCode {
         Command::Topk(args) => cmd::topk::run(&args),
         Command::Complete(args) => cmd::complete::run(&args),
         Command::Segment(args) => cmd::segment::run(&args),
+        Command::ServeSite(args) => cmd::serve_site::run(&args),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,6 +1,7 @@
 pub mod bench;
 pub mod complete;
 pub mod segment;
+pub mod serve_site;
 pub mod topk;
 
 use std::io;

@@ -33,6 +33,7 @@ pub fn hostname(url: &str) -> &str {
 pub mod buggy;
 mod frontier;
 mod leetcode;
+pub mod site;
 pub mod starter;
 
 pub use frontier::Frontier;

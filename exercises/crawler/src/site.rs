@@ -1,0 +1,366 @@
+//! The local test site: a deterministic web on 127.0.0.1 for the crawlers'
+//! tests and benches, with every trap a crawler meets in the wild.
+//!
+//! Page `/page/i` (and `/` for page 0) links to a few other pages, written
+//! in every way HTML allows (absolute, root-relative, relative, with a
+//! fragment, with an `&amp;`-encoded query), and now and then to:
+//! a redirect (`/redirect/j`, a 301 to `/page/j`), a missing page
+//! (`/missing/j`, 404), a PDF (`/files/j.pdf`, whose bytes contain a link
+//! that is not one), a page robots.txt disallows (`/private/j`, which links
+//! to `/secret/j`), a page that answers 429 with `Retry-After: 1` the first
+//! time (`/slow-down`), a link inside an HTML comment (not a link),
+//! `mailto:` and `javascript:` links, and another host. Page 0 also links
+//! to `/calendar/0`, a trap: every month links to the next, forever.
+//!
+//! Every response waits `latency` first (a timer, not a busy thread), so a
+//! crawler's concurrency is what sets its pace. The site counts requests
+//! per path and the most requests in flight at once, so tests can check
+//! that nothing was fetched twice and that the crawl really ran in
+//! parallel.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::io;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use kit::sync::Mutex;
+use kit::workload::Rng;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+/// What the site serves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SiteConfig {
+    pub pages: usize,
+    pub latency: Duration,
+    pub seed: u64,
+}
+
+impl Default for SiteConfig {
+    fn default() -> Self {
+        Self {
+            pages: 200,
+            latency: Duration::from_millis(0),
+            seed: 1,
+        }
+    }
+}
+
+/// What the site has seen.
+#[derive(Debug, Default)]
+pub struct Stats {
+    requests: Mutex<HashMap<String, usize>>,
+    in_flight: AtomicUsize,
+    peak: AtomicUsize,
+}
+
+impl Stats {
+    /// Requests per path (with its query).
+    pub fn requests(&self) -> HashMap<String, usize> {
+        self.requests.lock().clone()
+    }
+
+    /// The most requests being served at once.
+    pub fn peak_in_flight(&self) -> usize {
+        self.peak.load(Ordering::SeqCst)
+    }
+}
+
+// ANCHOR: links
+/// The links on page `i`, as written in its HTML: `(href, is_a_real_link)`.
+/// Deterministic in `(config.seed, i)`.
+pub fn page_links(config: &SiteConfig, i: usize) -> Vec<(String, bool)> {
+    let mut rng = Rng::for_thread(config.seed, i);
+    let n = config.pages.max(1) as u64;
+    let mut links = Vec::new();
+    for k in 0..3 {
+        let j = rng.below(n);
+        links.push((
+            match (k + i) % 4 {
+                0 => format!("/page/{j}"),
+                1 => format!("{j}"),
+                2 => format!("/page/{j}#section-{k}"),
+                _ => format!("/page/{j}?from={i}&amp;k={k}"),
+            },
+            true,
+        ));
+    }
+    let extra = rng.below(n);
+    match i % 7 {
+        0 => links.push((format!("/redirect/{extra}"), true)),
+        1 => links.push((format!("/missing/{extra}"), true)),
+        2 => links.push((format!("/files/{extra}.pdf"), true)),
+        3 => links.push((format!("/private/{extra}"), true)),
+        4 => links.push((format!("mailto:pages@example.com?subject={extra}"), false)),
+        5 => links.push(("javascript:void(0)".to_string(), false)),
+        _ => links.push((format!("http://elsewhere.example/page/{extra}"), true)),
+    }
+    if i == 0 {
+        links.push(("/calendar/0".to_string(), true));
+        links.push(("/slow-down".to_string(), true));
+    }
+    links
+}
+// ANCHOR_END: links
+
+fn html(title: &str, links: &[(String, bool)], comment: &str) -> String {
+    let mut body =
+        format!("<!doctype html><html><head><title>{title}</title></head><body><h1>{title}</h1>\n");
+    for (href, _) in links {
+        let _ = writeln!(body, "<p><a href=\"{href}\">{href}</a></p>");
+    }
+    let _ = writeln!(
+        body,
+        "<!-- <a href=\"{comment}\">not a link</a> -->\n</body></html>"
+    );
+    body
+}
+
+/// The response to one path: status, extra headers, content type, body.
+fn respond(
+    config: &SiteConfig,
+    path: &str,
+    slow_down_seen: bool,
+) -> (u16, Vec<(&'static str, String)>, &'static str, String) {
+    let page = |i: usize| {
+        (
+            200,
+            vec![],
+            "text/html; charset=utf-8",
+            html(
+                &format!("page {i}"),
+                &page_links(config, i),
+                &format!("/commented/{i}"),
+            ),
+        )
+    };
+    let path_only = path.split('?').next().unwrap_or(path);
+    let number = |prefix: &str| {
+        path_only
+            .strip_prefix(prefix)
+            .and_then(|rest| rest.parse::<usize>().ok())
+    };
+    if path_only == "/" {
+        return page(0);
+    }
+    if path_only == "/robots.txt" {
+        return (
+            200,
+            vec![],
+            "text/plain",
+            "User-agent: *\nDisallow: /private/\n".to_string(),
+        );
+    }
+    if path_only == "/slow-down" {
+        return if slow_down_seen {
+            (
+                200,
+                vec![],
+                "text/html",
+                html("thank you for waiting", &[], "/commented/slow"),
+            )
+        } else {
+            (
+                429,
+                vec![("Retry-After", "1".to_string())],
+                "text/plain",
+                "too many requests".to_string(),
+            )
+        };
+    }
+    if let Some(i) = number("/page/").filter(|&i| i < config.pages) {
+        return page(i);
+    }
+    if let Some(j) = number("/redirect/") {
+        return (
+            301,
+            vec![("Location", format!("/page/{j}"))],
+            "text/plain",
+            String::new(),
+        );
+    }
+    if let Some(j) = number("/private/") {
+        let links = vec![(format!("/secret/{j}"), true)];
+        return (
+            200,
+            vec![],
+            "text/html",
+            html("private", &links, "/commented/private"),
+        );
+    }
+    if let Some(m) = number("/calendar/") {
+        let links = vec![(format!("/calendar/{}", m + 1), true)];
+        return (
+            200,
+            vec![],
+            "text/html",
+            html(&format!("month {m}"), &links, "/commented/calendar"),
+        );
+    }
+    if path_only.starts_with("/files/") && path_only.ends_with(".pdf") {
+        return (
+            200,
+            vec![],
+            "application/pdf",
+            "%PDF-1.4 <a href=\"/not-a-link-in-a-pdf\">".to_string(),
+        );
+    }
+    (
+        404,
+        vec![],
+        "text/html",
+        html("not found", &[], "/commented/404"),
+    )
+}
+
+/// A running site, stopped when dropped.
+#[derive(Debug)]
+pub struct Site {
+    addr: SocketAddr,
+    stats: Arc<Stats>,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Site {
+    /// Starts the site on 127.0.0.1 at `port` (0: any free port) on a thread
+    /// of its own.
+    pub fn start(config: SiteConfig, port: u16) -> io::Result<Site> {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()?;
+        let listener = runtime.block_on(TcpListener::bind(("127.0.0.1", port)))?;
+        let addr = listener.local_addr()?;
+        let stats = Arc::new(Stats::default());
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let shared = Arc::clone(&stats);
+        let thread = std::thread::Builder::new()
+            .name("test-site".into())
+            .spawn(move || {
+                runtime.block_on(async move {
+                    tokio::select! {
+                        _ = accept_loop(listener, config, shared) => {}
+                        _ = stopped => {}
+                    }
+                });
+            })?;
+        Ok(Site {
+            addr,
+            stats,
+            stop: Some(stop),
+            thread: Some(thread),
+        })
+    }
+
+    /// The site's root URL, `http://127.0.0.1:PORT/`.
+    pub fn url(&self) -> String {
+        format!("http://{}/", self.addr)
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    pub fn stats(&self) -> &Stats {
+        &self.stats
+    }
+
+    /// Serves until the process ends.
+    pub fn wait(mut self) {
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+impl Drop for Site {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+async fn accept_loop(listener: TcpListener, config: SiteConfig, stats: Arc<Stats>) {
+    let slow_down_seen = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    loop {
+        let Ok((stream, _)) = listener.accept().await else {
+            continue;
+        };
+        let (stats, slow_down_seen) = (Arc::clone(&stats), Arc::clone(&slow_down_seen));
+        tokio::spawn(async move {
+            let _ = serve(stream, config, &stats, &slow_down_seen).await;
+        });
+    }
+}
+
+/// One connection: requests are served one after another until the client
+/// closes it (keep-alive), each after the configured latency.
+async fn serve(
+    mut stream: TcpStream,
+    config: SiteConfig,
+    stats: &Stats,
+    slow_down_seen: &std::sync::atomic::AtomicBool,
+) -> io::Result<()> {
+    let mut buffer = Vec::with_capacity(4096);
+    loop {
+        let head_end = loop {
+            if let Some(at) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {
+                break at + 4;
+            }
+            if buffer.len() > 64 * 1024 {
+                return Ok(());
+            }
+            let mut chunk = [0u8; 4096];
+            let n = stream.read(&mut chunk).await?;
+            if n == 0 {
+                return Ok(());
+            }
+            buffer.extend_from_slice(&chunk[..n]);
+        };
+        let head = String::from_utf8_lossy(&buffer[..head_end]).to_string();
+        buffer.drain(..head_end);
+        let path = head.split_whitespace().nth(1).unwrap_or("/").to_string();
+        let close = head.to_ascii_lowercase().contains("connection: close");
+
+        *stats.requests.lock().entry(path.clone()).or_default() += 1;
+        let now = stats.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+        stats.peak.fetch_max(now, Ordering::SeqCst);
+        tokio::time::sleep(config.latency).await;
+        let seen = path == "/slow-down" && slow_down_seen.swap(true, Ordering::SeqCst);
+        let (status, headers, content_type, body) = respond(&config, &path, seen);
+        stats.in_flight.fetch_sub(1, Ordering::SeqCst);
+
+        let reason = match status {
+            200 => "OK",
+            301 => "Moved Permanently",
+            404 => "Not Found",
+            429 => "Too Many Requests",
+            _ => "Unknown",
+        };
+        let mut response = format!(
+            "HTTP/1.1 {status} {reason}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n",
+            body.len()
+        );
+        for (name, value) in headers {
+            let _ = write!(response, "{name}: {value}\r\n");
+        }
+        response.push_str(if close {
+            "Connection: close\r\n\r\n"
+        } else {
+            "\r\n"
+        });
+        response.push_str(&body);
+        stream.write_all(response.as_bytes()).await?;
+        if close {
+            return Ok(());
+        }
+    }
+}

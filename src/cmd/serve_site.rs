@@ -1,0 +1,46 @@
+//! `concur serve-site [--port P] [--pages N] [--latency-ms L] [--seed S]`
+
+use std::time::Duration;
+
+use anyhow::{Context, Result, bail};
+use crawler::site::{Site, SiteConfig};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Port on 127.0.0.1 (0: any free port).
+    #[arg(long, default_value_t = 8080)]
+    port: u16,
+    /// Pages in the link graph.
+    #[arg(long, default_value_t = 200)]
+    pages: usize,
+    /// How long every response waits, in milliseconds.
+    #[arg(long, value_name = "L", default_value_t = 20)]
+    latency_ms: u64,
+    /// The seed of the link graph: the same seed, the same site.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+}
+
+pub fn run(args: &Args) -> Result<()> {
+    if args.pages == 0 || args.pages > 10_000_000 {
+        bail!("--pages takes a count from 1 to 10000000");
+    }
+    if args.latency_ms > 60_000 {
+        bail!("--latency-ms takes at most 60000 (a minute)");
+    }
+    let config = SiteConfig {
+        pages: args.pages,
+        latency: Duration::from_millis(args.latency_ms),
+        seed: args.seed,
+    };
+    let site = Site::start(config, args.port)
+        .with_context(|| format!("cannot listen on 127.0.0.1:{}", args.port))?;
+    eprintln!(
+        "serving {} pages with {} ms latency at {} (Ctrl-C to stop)",
+        args.pages,
+        args.latency_ms,
+        site.url()
+    );
+    site.wait();
+    Ok(())
+}
