@@ -31,6 +31,9 @@ enum Command {
     /// Word segmentation, jieba-compatible (or UAX #29), on all cores, with
     /// the output in input order.
     Segment(cmd::segment::Args),
+    /// Crawl a site: every URL on the start URL's origin, sorted, one per
+    /// line; a summary on standard error.
+    Crawl(cmd::crawl::Args),
     /// The crawler's deterministic local test site, on 127.0.0.1.
     ServeSite(cmd::serve_site::Args),
 }
@@ -43,6 +46,7 @@ fn main() -> ExitCode {
         Command::Complete(args) => cmd::complete::run(&args),
         Command::Segment(args) => cmd::segment::run(&args),
         Command::ServeSite(args) => cmd::serve_site::run(&args),
+        Command::Crawl(args) => cmd::crawl::run(&args),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

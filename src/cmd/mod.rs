@@ -1,5 +1,6 @@
 pub mod bench;
 pub mod complete;
+pub mod crawl;
 pub mod segment;
 pub mod serve_site;
 pub mod topk;

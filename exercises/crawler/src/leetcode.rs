@@ -11,13 +11,16 @@ pub fn crawl(start_url: &str, parser: &dyn HtmlParser, workers: usize) -> Vec<St
     std::thread::scope(|scope| {
         for _ in 0..workers.max(1) {
             scope.spawn(|| {
-                while let Some(url) = frontier.next() {
+                while let Some((url, depth)) = frontier.next() {
                     // If the fetch panics, report "no links" on the way out,
                     // so the others are not left waiting for this worker.
                     let mut busy = Busy(Some(&frontier));
                     let links = parser.get_urls(&url);
                     busy.0.take();
-                    frontier.done(links.into_iter().filter(|link| hostname(link) == host));
+                    frontier.done(
+                        links.into_iter().filter(|link| hostname(link) == host),
+                        depth,
+                    );
                 }
             });
         }
@@ -35,7 +38,7 @@ struct Busy<'a>(Option<&'a Frontier>);
 impl Drop for Busy<'_> {
     fn drop(&mut self) {
         if let Some(frontier) = self.0.take() {
-            frontier.done(std::iter::empty());
+            frontier.done(std::iter::empty(), 0);
         }
     }
 }

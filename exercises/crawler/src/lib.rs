@@ -30,14 +30,54 @@ pub fn hostname(url: &str) -> &str {
     rest.split('/').next().unwrap_or(rest)
 }
 
+mod asynchronous;
 pub mod buggy;
 mod frontier;
 mod leetcode;
+mod options;
+pub mod page;
 pub mod site;
 pub mod starter;
+mod threaded;
 
-pub use frontier::Frontier;
+pub use asynchronous::AsyncCrawler;
+pub use frontier::{Frontier, FrontierState, Limits};
 pub use leetcode::crawl;
+pub use options::{CrawlOptions, CrawlReport};
+pub use threaded::ThreadPoolCrawler;
+
+/// Why a crawl could not start or run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CrawlError {
+    /// The start URL is not an absolute http(s) URL.
+    BadUrl(String),
+    /// The async runtime or HTTP client could not start.
+    Runtime(String),
+}
+
+impl std::fmt::Display for CrawlError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CrawlError::BadUrl(why) => write!(f, "not a URL to crawl: {why}"),
+            CrawlError::Runtime(why) => write!(f, "could not start: {why}"),
+        }
+    }
+}
+
+impl std::error::Error for CrawlError {}
+
+/// The start URL, parsed and normalised (fragment dropped).
+pub(crate) fn start_url(start: &str) -> Result<url::Url, CrawlError> {
+    let mut url =
+        url::Url::parse(start).map_err(|e| CrawlError::BadUrl(format!("{start:?}: {e}")))?;
+    if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
+        return Err(CrawlError::BadUrl(format!(
+            "{start:?}: only http and https URLs with a host"
+        )));
+    }
+    url.set_fragment(None);
+    Ok(url)
+}
 
 #[cfg(test)]
 mod tests {

@@ -28,8 +28,8 @@ fn workers_stop_only_when_the_crawl_is_complete() {
             .map(|_| {
                 let frontier = Arc::clone(&frontier);
                 thread::spawn(move || {
-                    while let Some(url) = frontier.next() {
-                        frontier.done(links(&url));
+                    while let Some((url, depth)) = frontier.next() {
+                        frontier.done(links(&url), depth);
                     }
                 })
             })

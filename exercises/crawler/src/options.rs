@@ -1,0 +1,67 @@
+//! What a real crawl is allowed to do, and what it reports.
+
+use std::time::Duration;
+
+use crate::Limits;
+
+/// Options of both HTTP crawlers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CrawlOptions {
+    /// Requests in flight at once: threads for the pool, tasks for tokio.
+    pub workers: usize,
+    pub max_pages: usize,
+    pub max_depth: u32,
+    /// Requests in flight to one host at once. A crawl stays on the start
+    /// URL's origin, so this caps `workers`: politeness wins over speed.
+    pub per_host_concurrency: usize,
+    /// Per request, connection to last byte.
+    pub timeout: Duration,
+    /// A body longer than this is cut off (and its links beyond ignored).
+    pub max_body_bytes: usize,
+    /// Never request a path that the site's robots.txt disallows.
+    pub respect_robots: bool,
+    pub user_agent: String,
+}
+
+impl Default for CrawlOptions {
+    fn default() -> Self {
+        Self {
+            workers: 8,
+            max_pages: 10_000,
+            max_depth: 32,
+            per_host_concurrency: 1024,
+            timeout: Duration::from_secs(10),
+            max_body_bytes: 4 << 20,
+            respect_robots: false,
+            user_agent: concat!("concur-crawler/", env!("CARGO_PKG_VERSION")).to_string(),
+        }
+    }
+}
+
+impl CrawlOptions {
+    pub fn limits(&self) -> Limits {
+        Limits {
+            max_pages: self.max_pages,
+            max_depth: self.max_depth,
+        }
+    }
+
+    /// Requests in flight at once, after politeness.
+    pub fn concurrency(&self) -> usize {
+        self.workers.min(self.per_host_concurrency).max(1)
+    }
+}
+
+/// What a crawl found and how it went.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CrawlReport {
+    /// Every same-origin URL discovered, normalised, sorted.
+    pub urls: Vec<String>,
+    /// Requests answered (any status).
+    pub pages: usize,
+    /// Requests that failed or answered 4xx/5xx.
+    pub errors: usize,
+    /// The most requests in flight at once.
+    pub peak_in_flight: usize,
+    pub elapsed: Duration,
+}

@@ -1,0 +1,156 @@
+//! The thread-pool crawler: N threads, each blocking on one HTTP request at
+//! a time, sharing the [`Frontier`].
+//!
+//! A thread is the simplest unit of concurrency: straight-line code, a
+//! blocking client. Its cost is what it holds while it waits: a stack
+//! (reserved address space, some of it touched), a kernel thread, a slot in
+//! the scheduler. Fine for 64, heavy for 10 000.
+
+use std::collections::HashMap;
+use std::io::Read;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Instant;
+
+use kit::sync::Mutex;
+use url::Url;
+
+use crate::page::{Outcome, Response, allowed, disallowed, outcome};
+use crate::{CrawlError, CrawlOptions, CrawlReport, Frontier};
+
+/// How many times a URL answering 429 is asked again.
+pub(crate) const MAX_RETRIES: usize = 3;
+
+// ANCHOR: threaded
+/// A crawler on a pool of threads with a blocking HTTP client (ureq).
+#[derive(Debug, Clone, Default)]
+pub struct ThreadPoolCrawler {
+    pub options: CrawlOptions,
+}
+
+impl ThreadPoolCrawler {
+    pub fn new(options: CrawlOptions) -> Self {
+        Self { options }
+    }
+
+    /// Crawls every page on `start`'s origin (within the limits).
+    pub fn crawl(&self, start: &str) -> Result<CrawlReport, CrawlError> {
+        let started = Instant::now();
+        let start = crate::start_url(start)?;
+        let origin = start.origin();
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .timeout_global(Some(self.options.timeout))
+            .max_redirects(0)
+            .max_redirects_will_error(false)
+            .http_status_as_error(false)
+            .user_agent(self.options.user_agent.as_str())
+            .build()
+            .into();
+        let fetch = |url: &str| fetch(&agent, url, self.options.max_body_bytes);
+        let rules = if self.options.respect_robots {
+            let robots = start
+                .join("/robots.txt")
+                .map_err(|e| CrawlError::BadUrl(e.to_string()))?;
+            fetch(robots.as_str())
+                .map(|r| disallowed(&r.body))
+                .unwrap_or_default()
+        } else {
+            Vec::new()
+        };
+        let frontier = Frontier::with_limits(start.as_str(), self.options.limits());
+        let (pages, errors, in_flight, peak) = (
+            AtomicUsize::new(0),
+            AtomicUsize::new(0),
+            AtomicUsize::new(0),
+            AtomicUsize::new(0),
+        );
+        let retries: Mutex<HashMap<String, usize>> = Mutex::default();
+        std::thread::scope(|scope| {
+            for _ in 0..self.options.concurrency() {
+                scope.spawn(|| {
+                    while let Some((url, depth)) = frontier.next() {
+                        if !allowed(&url, &rules) {
+                            // Discovered, never requested.
+                            frontier.done([], depth);
+                            continue;
+                        }
+                        let now = in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+                        peak.fetch_max(now, Ordering::SeqCst);
+                        let response = fetch(&url);
+                        in_flight.fetch_sub(1, Ordering::SeqCst);
+                        let Ok(response) = response else {
+                            errors.fetch_add(1, Ordering::Relaxed);
+                            frontier.done([], depth);
+                            continue;
+                        };
+                        pages.fetch_add(1, Ordering::Relaxed);
+                        if response.status >= 400 && response.status != 429 {
+                            errors.fetch_add(1, Ordering::Relaxed);
+                        }
+                        let page = Url::parse(&url).expect("the frontier holds parsed URLs");
+                        match outcome(&page, &response, &origin) {
+                            Outcome::Links(links) => frontier.done(links, depth),
+                            Outcome::RetryAfter(wait) => {
+                                let tries = {
+                                    let mut retries = retries.lock();
+                                    let tries = retries.entry(url.clone()).or_default();
+                                    *tries += 1;
+                                    *tries
+                                };
+                                if tries > MAX_RETRIES {
+                                    errors.fetch_add(1, Ordering::Relaxed);
+                                    frontier.done([], depth);
+                                } else {
+                                    // Honour Retry-After: this thread waits,
+                                    // the others go on.
+                                    std::thread::sleep(wait);
+                                    frontier.retry(url, depth);
+                                }
+                            }
+                        }
+                    }
+                });
+            }
+        });
+        let mut urls = frontier.seen();
+        urls.sort();
+        Ok(CrawlReport {
+            urls,
+            pages: pages.into_inner(),
+            errors: errors.into_inner(),
+            peak_in_flight: peak.into_inner(),
+            elapsed: started.elapsed(),
+        })
+    }
+}
+// ANCHOR_END: threaded
+
+/// One GET, without following redirects; the body read up to `limit` bytes.
+fn fetch(agent: &ureq::Agent, url: &str, limit: usize) -> Result<Response, String> {
+    let mut response = agent.get(url).call().map_err(|e| e.to_string())?;
+    let header = |name: &str| {
+        response
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+    };
+    let (location, content_type, retry_after) = (
+        header("location"),
+        header("content-type"),
+        header("retry-after"),
+    );
+    let mut bytes = Vec::new();
+    response
+        .body_mut()
+        .as_reader()
+        .take(limit as u64)
+        .read_to_end(&mut bytes)
+        .map_err(|e| e.to_string())?;
+    Ok(Response {
+        status: response.status().as_u16(),
+        location,
+        content_type,
+        retry_after,
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+    })
+}

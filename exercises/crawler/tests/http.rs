@@ -1,0 +1,144 @@
+//! Both HTTP crawlers against the local test site, started here on
+//! 127.0.0.1 with a free port: the same set of URLs as a breadth-first walk
+//! of the site's own link model, no path fetched twice, robots respected,
+//! and more than one request in flight.
+
+use std::collections::{BTreeSet, VecDeque};
+use std::time::Duration;
+
+use crawler::site::{Site, SiteConfig, page_links};
+use crawler::{AsyncCrawler, CrawlOptions, ThreadPoolCrawler};
+use url::Url;
+
+const PAGES: usize = 120;
+
+fn config() -> SiteConfig {
+    SiteConfig {
+        pages: PAGES,
+        latency: Duration::from_millis(2),
+        seed: 7,
+    }
+}
+
+/// What a correct crawl must print, from the site's link model (not from
+/// its HTML): breadth-first from "/".
+fn expected(site: &Site, respect_robots: bool, max_depth: u32) -> Vec<String> {
+    let base = Url::parse(&site.url()).unwrap();
+    let origin = base.origin();
+    let resolve = |page: &Url, href: &str| -> Option<String> {
+        let mut url = page.join(href).ok()?;
+        url.set_fragment(None);
+        (url.origin() == origin && url.scheme() == "http")
+            .then(|| url.to_string().replace("&amp;", "&"))
+    };
+    // The URLs a fetched page leads to, by path.
+    let leads_to = |url: &Url| -> Vec<String> {
+        let path = url.path();
+        let number = |prefix: &str| {
+            path.strip_prefix(prefix)
+                .and_then(|n| n.parse::<usize>().ok())
+        };
+        let page_number = if path == "/" {
+            Some(0)
+        } else {
+            number("/page/").filter(|&i| i < PAGES)
+        };
+        if let Some(i) = page_number {
+            return page_links(&config(), i)
+                .into_iter()
+                .filter(|(_, real)| *real)
+                .filter_map(|(href, _)| resolve(url, &href))
+                .collect();
+        }
+        if let Some(j) = number("/redirect/") {
+            return vec![format!("{base}page/{j}")];
+        }
+        if let Some(j) = number("/private/") {
+            return if respect_robots {
+                vec![]
+            } else {
+                vec![format!("{base}secret/{j}")]
+            };
+        }
+        if let Some(m) = number("/calendar/") {
+            return vec![format!("{base}calendar/{}", m + 1)];
+        }
+        vec![]
+    };
+    let mut seen = BTreeSet::from([base.to_string()]);
+    let mut queue = VecDeque::from([(base.clone(), 0u32)]);
+    while let Some((url, depth)) = queue.pop_front() {
+        for link in leads_to(&url) {
+            if seen.insert(link.clone()) && depth < max_depth {
+                queue.push_back((Url::parse(&link).unwrap(), depth + 1));
+            }
+        }
+    }
+    seen.into_iter().collect()
+}
+
+fn options(workers: usize, respect_robots: bool) -> CrawlOptions {
+    CrawlOptions {
+        workers,
+        max_depth: 12,
+        respect_robots,
+        ..CrawlOptions::default()
+    }
+}
+
+#[test]
+fn both_crawlers_find_the_same_urls_as_the_site_model() {
+    for respect_robots in [false, true] {
+        let site = Site::start(config(), 0).unwrap();
+        let threads = ThreadPoolCrawler::new(options(8, respect_robots))
+            .crawl(&site.url())
+            .unwrap();
+        let site2 = Site::start(config(), 0).unwrap();
+        let tasks = AsyncCrawler::new(options(8, respect_robots))
+            .crawl(&site2.url())
+            .unwrap();
+        let want = expected(&site, respect_robots, 12);
+        // The model itself: most pages reachable, the trap cut at depth 12,
+        // and pages behind robots.txt found only when it is ignored.
+        assert!(want.len() > PAGES / 2, "{} URLs", want.len());
+        assert!(
+            want.iter().any(|u| u.ends_with("/calendar/11"))
+                && !want.iter().any(|u| u.ends_with("/calendar/13"))
+        );
+        assert_eq!(want.iter().any(|u| u.contains("/secret/")), !respect_robots);
+        let rebase = |urls: &[String], from: &Site| -> Vec<String> {
+            urls.iter()
+                .map(|u| u.replace(&from.url(), "BASE/"))
+                .collect()
+        };
+        assert_eq!(
+            rebase(&threads.urls, &site),
+            rebase(&want, &site),
+            "thread pool, robots {respect_robots}"
+        );
+        assert_eq!(
+            rebase(&tasks.urls, &site2),
+            rebase(&want, &site),
+            "tokio, robots {respect_robots}"
+        );
+        for (name, site) in [("thread pool", &site), ("tokio", &site2)] {
+            let requests = site.stats().requests();
+            for (path, n) in &requests {
+                let allowed = if path == "/slow-down" { 2 } else { 1 };
+                assert!(*n <= allowed, "{name}: {path} fetched {n} times");
+                assert!(
+                    !(respect_robots && path.starts_with("/private/")),
+                    "{name}: {path} despite robots.txt"
+                );
+                assert!(
+                    !path.contains("commented") && !path.contains("not-a-link"),
+                    "{name} followed {path}"
+                );
+            }
+            assert!(
+                site.stats().peak_in_flight() > 1,
+                "{name}: never more than one request in flight"
+            );
+        }
+    }
+}
