@@ -443,3 +443,64 @@ fn segment_refuses_bad_arguments_with_a_message() {
     }
     std::fs::remove_file(dict).unwrap();
 }
+
+#[test]
+fn crawl_prints_the_same_sorted_urls_with_threads_and_with_tokio() {
+    use crawler::site::{Site, SiteConfig};
+    let config = SiteConfig {
+        pages: 60,
+        ..SiteConfig::default()
+    };
+    let mut outputs = Vec::new();
+    for mode in [
+        vec!["--threads", "8"],
+        vec!["--async", "--concurrency", "8"],
+    ] {
+        let site = Site::start(config, 0).unwrap();
+        let mut args = vec!["crawl", "--max-depth", "6"];
+        let url = site.url();
+        args.push(&url);
+        args.extend(mode.iter().copied());
+        let out = concur(&args);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        assert!(
+            text(&out.stderr).contains("pages/s"),
+            "{}",
+            text(&out.stderr)
+        );
+        let stdout = text(&out.stdout).replace(&url, "BASE/");
+        let lines: Vec<&str> = stdout.lines().collect();
+        assert!(lines.windows(2).all(|w| w[0] < w[1]), "sorted and distinct");
+        assert!(
+            lines.contains(&"BASE/")
+                && lines.contains(&"BASE/calendar/5")
+                && !lines.contains(&"BASE/calendar/7")
+        );
+        outputs.push(stdout);
+    }
+    assert_eq!(outputs[0], outputs[1], "threads and tokio disagree");
+}
+
+#[test]
+fn crawl_refuses_bad_arguments_with_a_message() {
+    for (args, message) in [
+        (vec!["crawl", "not a url"], "not a URL to crawl"),
+        (vec!["crawl", "ftp://127.0.0.1/"], "only http and https"),
+        (
+            vec!["crawl", "http://127.0.0.1:9/", "--threads", "0"],
+            "take a count from 1",
+        ),
+        (
+            vec!["crawl", "http://127.0.0.1:9/", "--max-pages", "0"],
+            "--max-pages must be at least 1",
+        ),
+    ] {
+        let out = concur(&args);
+        assert!(!out.status.success(), "{args:?} was accepted");
+        assert!(
+            text(&out.stderr).contains(message),
+            "{args:?}: {}",
+            text(&out.stderr)
+        );
+    }
+}

@@ -53,9 +53,12 @@ pub fn run(args: &Args) -> Result<()> {
         (ThreadPoolCrawler::new(options).crawl(&args.url)?, "threads")
     };
     let seconds = report.elapsed.as_secs_f64();
+    let rss = kit::report::peak_rss_bytes().map_or("unknown".to_string(), |b| {
+        format!("{:.1} MiB", b as f64 / 1048576.0)
+    });
     eprintln!(
-        "crawl: {} URLs found, {} pages fetched ({} errors) in {seconds:.2} s: {:.0} pages/s, \
-         peak {} requests in flight ({workers} {kind})",
+        "crawl: {} URLs found, {} pages fetched ({} errors) in {seconds:.3} s: {:.0} pages/s, \
+         peak {} requests in flight ({workers} {kind}), peak RSS {rss}",
         report.urls.len(),
         report.pages,
         report.errors,

@@ -19,6 +19,12 @@ pub struct Args {
     /// The seed of the link graph: the same seed, the same site.
     #[arg(long, default_value_t = 1)]
     seed: u64,
+    /// Links from each page to other pages.
+    #[arg(long, default_value_t = 3)]
+    links_per_page: usize,
+    /// Leave out the infinite calendar and the 429 page.
+    #[arg(long)]
+    no_traps: bool,
 }
 
 pub fn run(args: &Args) -> Result<()> {
@@ -32,6 +38,8 @@ pub fn run(args: &Args) -> Result<()> {
         pages: args.pages,
         latency: Duration::from_millis(args.latency_ms),
         seed: args.seed,
+        links_per_page: args.links_per_page,
+        traps: !args.no_traps,
     };
     let site = Site::start(config, args.port)
         .with_context(|| format!("cannot listen on 127.0.0.1:{}", args.port))?;

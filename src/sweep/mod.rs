@@ -243,19 +243,28 @@ pub fn write_results(
     records: &[Record],
     notes: &[String],
 ) -> Result<(PathBuf, PathBuf), String> {
+    // Millions per second, unless the figures are small (pages a second).
+    let y_scale = if y_label.starts_with("million") || y_label.starts_with('M') {
+        1e6
+    } else {
+        1.0
+    };
     let fingerprint = Fingerprint::detect();
     let csv = dir.join(format!("{name}.csv"));
     let svg = dir.join(format!("{name}.svg"));
     write_csv(&csv, records, &fingerprint, notes).map_err(|e| format!("{}: {e}", csv.display()))?;
-    let mut caption = fingerprint.lines();
-    caption.retain(|line| !line.starts_with("python"));
-    caption.extend(notes.iter().cloned());
-    let caption = vec![caption.join("; ")];
+    let mut machine = fingerprint.lines();
+    machine.retain(|line| !line.starts_with("python"));
+    let mut caption = vec![machine.join("; ")];
+    if !notes.is_empty() {
+        caption.push(notes.join("; "));
+    }
     draw_svg(
         &svg,
         &Chart {
             title,
             y_label,
+            y_scale,
             records,
             caption: &caption,
         },

@@ -111,3 +111,19 @@ pub fn crawl_double_fetch(start_url: &str, parser: &dyn HtmlParser, workers: usi
     found
 }
 // ANCHOR_END: double_fetch
+
+// ANCHOR: unbounded
+/// **Unbounded frontier.** A crawler that follows every link it finds, with
+/// no depth or page limit. On a real site that is an infinite loop waiting
+/// for its trap: a calendar whose every month links to the next, a session
+/// id in every URL. The frontier grows until memory runs out, and the crawl
+/// never ends.
+pub fn crawl_unbounded(
+    start_url: &str,
+    options: &crate::CrawlOptions,
+) -> Result<crate::CrawlReport, crate::CrawlError> {
+    let crawler = crate::ThreadPoolCrawler::new(options.clone());
+    // BUG: the options' max_depth and max_pages never reach the frontier.
+    crawler.crawl_within(start_url, crate::Limits::NONE)
+}
+// ANCHOR_END: unbounded

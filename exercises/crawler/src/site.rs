@@ -37,6 +37,13 @@ pub struct SiteConfig {
     pub pages: usize,
     pub latency: Duration,
     pub seed: u64,
+    /// Links from each page to other pages.
+    pub links_per_page: usize,
+    /// Whether page 0 links to the infinite calendar and to the page that
+    /// answers 429 first. Benches leave them out: both serialise the end of
+    /// a crawl (a chain of months, a Retry-After wait), which measures
+    /// latency, not throughput.
+    pub traps: bool,
 }
 
 impl Default for SiteConfig {
@@ -45,6 +52,8 @@ impl Default for SiteConfig {
             pages: 200,
             latency: Duration::from_millis(0),
             seed: 1,
+            links_per_page: 3,
+            traps: true,
         }
     }
 }
@@ -76,7 +85,7 @@ pub fn page_links(config: &SiteConfig, i: usize) -> Vec<(String, bool)> {
     let mut rng = Rng::for_thread(config.seed, i);
     let n = config.pages.max(1) as u64;
     let mut links = Vec::new();
-    for k in 0..3 {
+    for k in 0..config.links_per_page {
         let j = rng.below(n);
         links.push((
             match (k + i) % 4 {
@@ -98,7 +107,7 @@ pub fn page_links(config: &SiteConfig, i: usize) -> Vec<(String, bool)> {
         5 => links.push(("javascript:void(0)".to_string(), false)),
         _ => links.push((format!("http://elsewhere.example/page/{extra}"), true)),
     }
-    if i == 0 {
+    if i == 0 && config.traps {
         links.push(("/calendar/0".to_string(), true));
         links.push(("/slow-down".to_string(), true));
     }

@@ -34,6 +34,15 @@ impl ThreadPoolCrawler {
 
     /// Crawls every page on `start`'s origin (within the limits).
     pub fn crawl(&self, start: &str) -> Result<CrawlReport, CrawlError> {
+        self.crawl_within(start, self.options.limits())
+    }
+
+    /// The crawl, with the limits given apart (the bug zoo passes none).
+    pub(crate) fn crawl_within(
+        &self,
+        start: &str,
+        limits: crate::Limits,
+    ) -> Result<CrawlReport, CrawlError> {
         let started = Instant::now();
         let start = crate::start_url(start)?;
         let origin = start.origin();
@@ -56,7 +65,7 @@ impl ThreadPoolCrawler {
         } else {
             Vec::new()
         };
-        let frontier = Frontier::with_limits(start.as_str(), self.options.limits());
+        let frontier = Frontier::with_limits(start.as_str(), limits);
         let (pages, errors, in_flight, peak) = (
             AtomicUsize::new(0),
             AtomicUsize::new(0),

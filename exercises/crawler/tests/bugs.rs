@@ -22,6 +22,14 @@ fn double_fetch_is_caught() {
     );
 }
 
+#[test]
+fn an_unbounded_frontier_is_caught() {
+    assert_caught(
+        suite::ends_on_a_trap_site(crawler::buggy::crawl_unbounded),
+        "unbounded frontier",
+    );
+}
+
 /// Each bug is in one place only.
 #[test]
 fn each_bug_breaks_only_its_own_part() {

@@ -17,6 +17,7 @@ fn config() -> SiteConfig {
         pages: PAGES,
         latency: Duration::from_millis(2),
         seed: 7,
+        ..SiteConfig::default()
     }
 }
 
@@ -139,6 +140,21 @@ fn both_crawlers_find_the_same_urls_as_the_site_model() {
                 site.stats().peak_in_flight() > 1,
                 "{name}: never more than one request in flight"
             );
+        }
+    }
+}
+
+#[path = "suite/mod.rs"]
+mod suite;
+
+#[test]
+fn both_crawlers_end_on_a_trap_site() {
+    let threads: suite::HttpCrawlFn =
+        |url, options| ThreadPoolCrawler::new(options.clone()).crawl(url);
+    let tasks: suite::HttpCrawlFn = |url, options| AsyncCrawler::new(options.clone()).crawl(url);
+    for crawl in [threads, tasks] {
+        if let Err(problem) = suite::ends_on_a_trap_site(crawl) {
+            panic!("{problem}");
         }
     }
 }

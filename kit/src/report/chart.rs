@@ -34,9 +34,11 @@ const COLOURS: [RGBColor; 8] = [
 #[derive(Debug, Clone, Copy)]
 pub struct Chart<'a> {
     pub title: &'a str,
-    /// What the y axis counts, in millions per second: "million ops/s",
-    /// "MB/s".
+    /// What the y axis shows: "million ops/s", "MB/s", "pages/s".
     pub y_label: &'a str,
+    /// Each record's ops per second is divided by this on the y axis: 1e6
+    /// for millions, 1 for plain counts.
+    pub y_scale: f64,
     pub records: &'a [Record],
     /// Lines printed under the chart: the machine fingerprint.
     pub caption: &'a [String],
@@ -72,7 +74,7 @@ fn in_order<'a>(names: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
     seen
 }
 
-fn lines_of<'a>(records: &'a [Record], workload: &str) -> Vec<(&'a str, Line)> {
+fn lines_of<'a>(records: &'a [Record], workload: &str, y_scale: f64) -> Vec<(&'a str, Line)> {
     let implementations = in_order(
         records
             .iter()
@@ -89,7 +91,7 @@ fn lines_of<'a>(records: &'a [Record], workload: &str) -> Vec<(&'a str, Line)> {
             {
                 runs.entry(r.threads)
                     .or_default()
-                    .push(r.ops_per_sec() / 1e6);
+                    .push(r.ops_per_sec() / y_scale);
             }
             let line = runs
                 .into_iter()
@@ -119,7 +121,9 @@ fn draw(path: &Path, chart: &Chart<'_>) -> Result<(), Box<dyn std::error::Error>
     let cols = workloads.len().min(2);
     let rows = workloads.len().div_ceil(cols);
     let caption_height = 18 * chart.caption.len() as u32 + 10;
-    let (width, height) = (520 * cols as u32, 380 * rows as u32 + 50 + caption_height);
+    // A lone panel gets room for the title and the caption.
+    let width = (520 * cols as u32).max(if cols == 1 { 900 } else { 0 });
+    let height = 380 * rows as u32 + 50 + caption_height;
 
     let root = SVGBackend::new(path, (width, height)).into_drawing_area();
     root.fill(&WHITE)?;
@@ -134,7 +138,7 @@ fn draw(path: &Path, chart: &Chart<'_>) -> Result<(), Box<dyn std::error::Error>
     }
 
     for (panel, workload) in body.split_evenly((rows, cols)).iter().zip(&workloads) {
-        let lines = lines_of(chart.records, workload);
+        let lines = lines_of(chart.records, workload, chart.y_scale);
         let y_max = lines
             .iter()
             .flat_map(|(_, line)| line.values().copied())
@@ -221,6 +225,7 @@ mod tests {
             &Chart {
                 title: "test chart",
                 y_label: "million ops/s",
+                y_scale: 1e6,
                 records: &records,
                 caption: &caption,
             },
@@ -248,6 +253,7 @@ mod tests {
             &Chart {
                 title: "t",
                 y_label: "x",
+                y_scale: 1.0,
                 records: &[],
                 caption: &[],
             },

@@ -59,6 +59,14 @@ impl Fingerprint {
     }
 }
 
+/// This process's peak resident memory (VmHWM), where the system tells it.
+pub fn peak_rss_bytes() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|line| line.starts_with("VmHWM:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
+}
+
 fn unknown() -> String {
     "unknown".to_string()
 }

@@ -12,4 +12,4 @@ mod fingerprint;
 
 pub use chart::{Chart, draw_svg};
 pub use csv::{Record, read_csv, write_csv};
-pub use fingerprint::Fingerprint;
+pub use fingerprint::{Fingerprint, peak_rss_bytes};

@@ -179,3 +179,37 @@ pub fn fetches_in_parallel(crawl: CrawlFn) -> Result<(), String> {
     }
     Ok(())
 }
+
+/// A crawl function with options, as the HTTP crawlers have.
+pub type HttpCrawlFn =
+    fn(&str, &crawler::CrawlOptions) -> Result<crawler::CrawlReport, crawler::CrawlError>;
+
+/// On a site with a trap (an infinite calendar), the crawl ends: the depth
+/// and page limits stop the frontier from growing forever.
+pub fn ends_on_a_trap_site(crawl: HttpCrawlFn) -> Result<(), String> {
+    use crawler::site::{Site, SiteConfig};
+    // The site stays here: if the crawl runs away, dropping the site when
+    // this check returns makes every further fetch fail, and it stops.
+    let site = Site::start(
+        SiteConfig {
+            pages: 30,
+            ..SiteConfig::default()
+        },
+        0,
+    )
+    .map_err(|e| e.to_string())?;
+    let url = Arc::new(site.url());
+    let options = crawler::CrawlOptions {
+        workers: 4,
+        max_depth: 20,
+        max_pages: 1_000,
+        ..crawler::CrawlOptions::default()
+    };
+    Stress::new(1, "unbounded frontier: the crawl of a trap site (an infinite calendar) never ended. Bound it by depth and by pages.")
+        .deadline(Duration::from_secs(5))
+        .run(url, move |url, _| {
+            crawl(url, &options).expect("the crawl starts");
+        })
+        .map(|_| ())
+        .map_err(|e| e.to_string())
+}

@@ -1,0 +1,155 @@
+//! `cargo bench --bench crawler`: pages per second against concurrency for
+//! the thread pool and tokio at 20 ms latency, beside the Little's-law bound
+//! (concurrency / latency), and the peak memory of each.
+//!
+//! Not criterion: every run is a fresh `concur crawl` process, so that its
+//! peak resident memory is its own, and a run at concurrency 1 takes a
+//! second, not the dozens criterion's sampling would need. Runs alternate
+//! between the two crawlers and the median of three counts.
+
+use std::fmt::Write as _;
+use std::process::Command;
+use std::time::Duration;
+
+use concur::sweep::{book_charts_dir, ceiling_note, contention_dir, write_results};
+use crawler::site::{Site, SiteConfig};
+use kit::contention::{median, scaling_ceiling};
+use kit::report::Record;
+
+const LATENCY: Duration = Duration::from_millis(20);
+const PAGES: usize = 2000;
+const CONCURRENCY: [usize; 5] = [1, 4, 16, 64, 256];
+
+/// One crawl in its own process: (pages fetched, seconds, peak RSS bytes).
+fn crawl(
+    url: &str,
+    asynchronous: bool,
+    concurrency: usize,
+    max_pages: usize,
+) -> Result<(u64, f64, u64), String> {
+    let n = concurrency.to_string();
+    let pages = max_pages.to_string();
+    let mut args = vec!["crawl", url, "--max-pages", &pages, "--max-depth", "64"];
+    if asynchronous {
+        args.extend(["--async", "--concurrency", &n]);
+    } else {
+        args.extend(["--threads", &n]);
+    }
+    let out = Command::new(env!("CARGO_BIN_EXE_concur"))
+        .args(&args)
+        .output()
+        .map_err(|e| e.to_string())?;
+    let summary = String::from_utf8_lossy(&out.stderr).to_string();
+    if !out.status.success() {
+        return Err(summary);
+    }
+    // "crawl: U URLs found, P pages fetched (E errors) in S s: ..., peak RSS R MiB"
+    let number_before = |marker: &str| -> Option<f64> {
+        let at = summary.find(marker)?;
+        summary[..at].split_whitespace().last()?.parse().ok()
+    };
+    let fetched = number_before(" pages fetched").ok_or(summary.clone())? as u64;
+    let seconds = number_before(" s:").ok_or(summary.clone())?;
+    let rss = number_before(" MiB").ok_or(summary.clone())?;
+    Ok((fetched, seconds, (rss * 1048576.0) as u64))
+}
+
+fn main() {
+    let test_mode = std::env::args().any(|arg| arg == "--test");
+    let rounds = if test_mode { 1 } else { 3 };
+    let config = SiteConfig {
+        pages: PAGES,
+        latency: LATENCY,
+        seed: 5,
+        links_per_page: 8,
+        traps: false,
+    };
+    let mut records = Vec::new();
+    let mut rss =
+        String::from("| concurrency | ThreadPoolCrawler | AsyncCrawler |\n|---:|---:|---:|\n");
+    let levels: &[usize] = if test_mode { &[4] } else { &CONCURRENCY };
+    for &concurrency in levels {
+        // About a second a run at low concurrency, the whole site above.
+        let max_pages = if test_mode {
+            40
+        } else {
+            PAGES.min(50 * concurrency)
+        };
+        let mut peaks = [0u64; 2];
+        for (index, (name, asynchronous)) in [("ThreadPoolCrawler", false), ("AsyncCrawler", true)]
+            .into_iter()
+            .enumerate()
+        {
+            let mut seconds = Vec::new();
+            let mut fetched = 0;
+            for _ in 0..rounds {
+                // A fresh site per run: nothing cached, counters at zero.
+                let site = Site::start(config, 0).expect("the test site starts");
+                match crawl(&site.url(), asynchronous, concurrency, max_pages) {
+                    Ok((pages, secs, peak)) => {
+                        seconds.push(secs);
+                        fetched = pages;
+                        peaks[index] = peaks[index].max(peak);
+                    }
+                    Err(why) => {
+                        eprintln!("error: {name} at concurrency {concurrency}: {why}");
+                        std::process::exit(1);
+                    }
+                }
+            }
+            let secs = median(&mut seconds);
+            println!(
+                "{name:<18} concurrency {concurrency:>4}: {fetched} pages in {secs:.3} s, {:.0} pages/s",
+                fetched as f64 / secs
+            );
+            records.push(Record {
+                exercise: "crawler".into(),
+                workload: "20 ms latency".into(),
+                implementation: name.into(),
+                threads: concurrency,
+                ops: fetched,
+                seconds: secs,
+            });
+        }
+        // Little's law: in-flight = throughput x latency, so throughput can
+        // never beat concurrency / latency.
+        records.push(Record {
+            exercise: "crawler".into(),
+            workload: "20 ms latency".into(),
+            implementation: "Little's law bound".into(),
+            threads: concurrency,
+            ops: concurrency as u64,
+            seconds: LATENCY.as_secs_f64(),
+        });
+        let mib = |b: u64| b as f64 / 1048576.0;
+        let _ = writeln!(
+            rss,
+            "| {concurrency} | {:.1} MiB | {:.1} MiB |",
+            mib(peaks[0]),
+            mib(peaks[1])
+        );
+    }
+    println!("\nPeak resident memory of each crawl process:\n\n{rss}");
+    let notes = vec![ceiling_note(scaling_ceiling(2, 5))];
+    let title = "crawler: pages per second against concurrency (20 ms latency)";
+    let mut targets = vec![contention_dir()];
+    if !test_mode {
+        targets.push(book_charts_dir());
+    }
+    for dir in targets {
+        let written = write_results(&dir, "crawler", title, "pages/s", &records, &notes).and_then(
+            |(_, svg)| {
+                std::fs::write(dir.join("crawler-rss.md"), &rss)
+                    .map(|()| svg)
+                    .map_err(|e| e.to_string())
+            },
+        );
+        match written {
+            Ok(svg) => println!("crawler chart: {}", svg.display()),
+            Err(why) => {
+                eprintln!("error: could not write the crawler results: {why}");
+                std::process::exit(1);
+            }
+        }
+    }
+}
