@@ -9,7 +9,17 @@ use crate::Limits;
 pub struct CrawlOptions {
     /// Requests in flight at once: threads for the pool, tasks for tokio.
     pub workers: usize,
+    /// Pages fetched at most.
+    ///
+    /// Like `max_depth`, a limit the crawl reaches makes its result depend
+    /// on timing: which pages were fetched before the budget ran out.
     pub max_pages: usize,
+    /// Links followed from the start at most. A page's depth is the length
+    /// of the path by which it was *first* discovered, and with many
+    /// fetches in flight that path can differ from run to run; so a crawl
+    /// cut by this limit can differ too. A crawl that stays within its
+    /// limits (or meets them only on a linear chain, like a calendar trap)
+    /// finds the same URLs every time.
     pub max_depth: u32,
     /// Requests in flight to one host at once. A crawl stays on the start
     /// URL's origin, so this caps `workers`: politeness wins over speed.
