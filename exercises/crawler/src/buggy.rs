@@ -113,6 +113,7 @@ pub fn crawl_double_fetch(start_url: &str, parser: &dyn HtmlParser, workers: usi
 // ANCHOR_END: double_fetch
 
 // ANCHOR: unbounded
+#[cfg(not(loom))]
 /// **Unbounded frontier.** A crawler that follows every link it finds, with
 /// no depth or page limit. On a real site that is an infinite loop waiting
 /// for its trap: a calendar whose every month links to the next, a session

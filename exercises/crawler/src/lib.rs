@@ -30,20 +30,26 @@ pub fn hostname(url: &str) -> &str {
     rest.split('/').next().unwrap_or(rest)
 }
 
+#[cfg(not(loom))]
 mod asynchronous;
 pub mod buggy;
 mod frontier;
 mod leetcode;
 mod options;
+#[cfg(not(loom))]
 pub mod page;
+#[cfg(not(loom))]
 pub mod site;
 pub mod starter;
+#[cfg(not(loom))]
 mod threaded;
 
+#[cfg(not(loom))]
 pub use asynchronous::AsyncCrawler;
 pub use frontier::{Frontier, FrontierState, Limits};
 pub use leetcode::crawl;
 pub use options::{CrawlOptions, CrawlReport};
+#[cfg(not(loom))]
 pub use threaded::ThreadPoolCrawler;
 
 /// Why a crawl could not start or run.
@@ -67,6 +73,7 @@ impl std::fmt::Display for CrawlError {
 impl std::error::Error for CrawlError {}
 
 /// The start URL, parsed and normalised (fragment dropped).
+#[cfg(not(loom))]
 pub(crate) fn start_url(start: &str) -> Result<url::Url, CrawlError> {
     let mut url =
         url::Url::parse(start).map_err(|e| CrawlError::BadUrl(format!("{start:?}: {e}")))?;

@@ -2,6 +2,7 @@
 //! 127.0.0.1 with a free port: the same set of URLs as a breadth-first walk
 //! of the site's own link model, no path fetched twice, robots respected,
 //! and more than one request in flight.
+#![cfg(not(loom))]
 
 use std::collections::{BTreeSet, VecDeque};
 use std::time::Duration;
