@@ -7,18 +7,14 @@
 //! second, not the dozens criterion's sampling would need. Runs alternate
 //! between the two crawlers and the median of three counts.
 
-use std::fmt::Write as _;
-use std::process::Command;
-use std::time::Duration;
-
 use concur::sweep::{book_charts_dir, ceiling_note, contention_dir, write_results};
-use crawler::site::{Site, SiteConfig};
+use crawler::site::Site;
 use kit::contention::{median, scaling_ceiling};
 use kit::report::Record;
+use std::fmt::Write as _;
+use std::process::Command;
 
-const LATENCY: Duration = Duration::from_millis(20);
-const PAGES: usize = 2000;
-const CONCURRENCY: [usize; 5] = [1, 4, 16, 64, 256];
+use concur::sweep::crawler::{LATENCY, SWEEP, pages_for, site_config};
 
 /// One crawl in its own process: (pages fetched, seconds, peak RSS bytes).
 fn crawl(
@@ -57,23 +53,17 @@ fn crawl(
 fn main() {
     let test_mode = std::env::args().any(|arg| arg == "--test");
     let rounds = if test_mode { 1 } else { 3 };
-    let config = SiteConfig {
-        pages: PAGES,
-        latency: LATENCY,
-        seed: 5,
-        links_per_page: 8,
-        traps: false,
-    };
+    let config = site_config();
     let mut records = Vec::new();
     let mut rss =
         String::from("| concurrency | ThreadPoolCrawler | AsyncCrawler |\n|---:|---:|---:|\n");
-    let levels: &[usize] = if test_mode { &[4] } else { &CONCURRENCY };
+    let levels: &[usize] = if test_mode { &[4] } else { SWEEP.bench_threads };
     for &concurrency in levels {
         // About a second a run at low concurrency, the whole site above.
         let max_pages = if test_mode {
             40
         } else {
-            PAGES.min(50 * concurrency)
+            pages_for(concurrency)
         };
         let mut peaks = [0u64; 2];
         for (index, (name, asynchronous)) in [("ThreadPoolCrawler", false), ("AsyncCrawler", true)]
@@ -131,15 +121,17 @@ fn main() {
     }
     println!("\nPeak resident memory of each crawl process:\n\n{rss}");
     let notes = vec![ceiling_note(scaling_ceiling(2, 5))];
-    let title = "crawler: pages per second against concurrency (20 ms latency)";
+    let title = SWEEP.title;
     let mut targets = vec![contention_dir()];
     if !test_mode {
         targets.push(book_charts_dir());
     }
     for dir in targets {
-        let written = write_results(&dir, "crawler", title, "pages/s", &records, &notes).and_then(
-            |(_, svg)| {
-                std::fs::write(dir.join("crawler-rss.md"), &rss)
+        let written = write_results(&dir, "crawler", title, SWEEP.unit, &records, &notes).and_then(
+            |(csv, svg)| {
+                let summary = SWEEP.summary_of_csv(&csv)?;
+                std::fs::write(dir.join("crawler-summary.md"), summary)
+                    .and_then(|()| std::fs::write(dir.join("crawler-rss.md"), &rss))
                     .map(|()| svg)
                     .map_err(|e| e.to_string())
             },

@@ -39,6 +39,8 @@ enum Exercise {
     Trie,
     /// Word segmentation: sequential, scoped threads, a pipeline, rayon.
     Segment,
+    /// A web crawler: threads against tokio at 20 ms latency.
+    Crawler,
     /// Every exercise in turn.
     All,
 }
@@ -69,6 +71,7 @@ pub fn run(args: &Args) -> Result<()> {
             Exercise::Topk => sweep.exercise == "topk",
             Exercise::Trie => sweep.exercise == "trie",
             Exercise::Segment => sweep.exercise == "segment",
+            Exercise::Crawler => sweep.exercise == "crawler",
         })
         .collect();
     let budget = Duration::from_secs_f64(args.seconds);

@@ -6,6 +6,7 @@
 //! `concur bench` and the criterion benches walk the same points, so they
 //! measure the same thing; only the timing loop differs.
 
+pub mod crawler;
 pub mod hashmap;
 pub mod segment;
 pub mod topk;
@@ -148,7 +149,13 @@ impl Sweep {
 
 /// Every exercise's sweep.
 pub fn sweeps() -> Vec<Sweep> {
-    vec![hashmap::SWEEP, topk::SWEEP, trie::SWEEP, segment::SWEEP]
+    vec![
+        hashmap::SWEEP,
+        topk::SWEEP,
+        trie::SWEEP,
+        segment::SWEEP,
+        crawler::SWEEP,
+    ]
 }
 
 /// Runs every contender of `point` in turn, round after round, until each
@@ -272,6 +279,16 @@ pub fn write_results(
     Ok((csv, svg))
 }
 
+/// What a unit divides ops per second by: a million for "million ops/s"
+/// and "MB/s", one for plain counts such as "pages/s".
+pub fn scale_of(unit: &str) -> f64 {
+    if unit.starts_with("million") || unit.starts_with('M') {
+        1e6
+    } else {
+        1.0
+    }
+}
+
 /// A plain-text table of `records`, with each row's throughput relative to
 /// the `baseline` implementation on the same workload and thread count.
 pub fn table(records: &[Record], baseline: &str, unit: &str) -> String {
@@ -300,7 +317,7 @@ pub fn table(records: &[Record], baseline: &str, unit: &str) -> String {
             r.workload,
             r.implementation,
             r.threads,
-            r.ops_per_sec() / 1e6,
+            r.ops_per_sec() / scale_of(unit),
             base
         );
     }
