@@ -9,7 +9,6 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use concur::sweep::segment::{SWEEP, contender, fixture, timings_markdown};
-use concur::sweep::{book_charts_dir, contention_dir};
 use segment::{Cut, Dictionary};
 
 /// jieba-rs behind our `Cut`, so every strategy can drive it.
@@ -66,23 +65,5 @@ fn main() {
     }
     let table = timings_markdown();
     println!("\nWhere the time went (medians):\n\n{table}");
-    let test_mode = std::env::args().any(|arg| arg == "--test");
-    let mut targets = vec![contention_dir()];
-    if !test_mode && !std::env::args().skip(1).any(|a| !a.starts_with('-')) {
-        targets.push(book_charts_dir());
-    }
-    for dir in targets {
-        match std::fs::create_dir_all(&dir)
-            .and_then(|()| std::fs::write(dir.join("segment-timings.md"), &table))
-        {
-            Ok(()) => println!(
-                "segment timings:          {}",
-                dir.join("segment-timings.md").display()
-            ),
-            Err(e) => eprintln!(
-                "warning: could not write the timings in {}: {e}",
-                dir.display()
-            ),
-        }
-    }
+    common::write_tables(&[("segment-timings.md", &table)], common::full_run());
 }

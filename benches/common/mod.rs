@@ -5,6 +5,8 @@
 //! complete run (no filter, not `--test`) also refreshes the book's copy in
 //! `book/src/charts/`, with the table of ratios the chapter quotes.
 
+#![allow(dead_code)] // each bench uses a different part of this module
+
 use std::time::Duration;
 
 use concur::sweep::{
@@ -13,6 +15,50 @@ use concur::sweep::{
 use criterion::{BenchmarkId, Criterion, Throughput};
 use kit::contention::scaling_ceiling;
 use kit::report::Record;
+
+/// `cargo bench -- --test`: run everything once, keep no figures.
+pub fn test_mode() -> bool {
+    std::env::args().any(|arg| arg == "--test")
+}
+
+/// Neither `--test` nor a filter: a run whose figures may replace the book's.
+pub fn full_run() -> bool {
+    !test_mode() && !std::env::args().skip(1).any(|arg| !arg.starts_with('-'))
+}
+
+/// A CSV of `rows` under `header`, the machine fingerprint first as `#`
+/// lines, as every CSV of concur has.
+pub fn fingerprinted_csv(header: &str, rows: impl IntoIterator<Item = String>) -> String {
+    let mut csv = String::new();
+    for line in kit::report::Fingerprint::detect().lines() {
+        csv.push_str(&format!("# {line}\n"));
+    }
+    csv.push_str(header);
+    csv.push('\n');
+    for row in rows {
+        csv.push_str(&row);
+        csv.push('\n');
+    }
+    csv
+}
+
+/// Writes an exercise's extra tables, `(file name, contents)`, to
+/// `target/contention/` and, when `to_book`, to the book's charts too.
+pub fn write_tables(files: &[(&str, &str)], to_book: bool) {
+    let mut dirs = vec![contention_dir()];
+    if to_book {
+        dirs.push(book_charts_dir());
+    }
+    for dir in dirs {
+        for (name, contents) in files {
+            let path = dir.join(name);
+            match std::fs::create_dir_all(&dir).and_then(|()| std::fs::write(&path, contents)) {
+                Ok(()) => println!("table written:            {}", path.display()),
+                Err(e) => eprintln!("warning: could not write {}: {e}", path.display()),
+            }
+        }
+    }
+}
 
 /// Criterion settings that keep a configuration to about 1.5 s, so an
 /// exercise of 80-100 configurations stays within 3 minutes.
@@ -33,7 +79,6 @@ pub fn run(
     sweep: Sweep,
     points: Option<Box<dyn Iterator<Item = Point>>>,
 ) -> Vec<Record> {
-    let test_mode = std::env::args().any(|arg| arg == "--test");
     let ceiling = scaling_ceiling(2, 7);
     let mut records = Vec::new();
     let mut expected = 0;
@@ -90,7 +135,7 @@ pub fn run(
             std::process::exit(1);
         }
     }
-    if !test_mode && records.len() == expected {
+    if full_run() && records.len() == expected {
         let book = book_charts_dir();
         let written = write_results(&book, name, sweep.title, sweep.unit, &records, &notes)
             .and_then(|(csv, _)| {
