@@ -47,6 +47,28 @@ pub struct Segmented<'a> {
 }
 // ANCHOR_END: contract
 
+impl<'a> Segmented<'a> {
+    /// The lines of every chunk in chunk order, for the strategies that
+    /// split, segment, then join: the phases end at `chunked`, `segmented`
+    /// and now.
+    pub(crate) fn joined(
+        parts: Vec<Vec<Vec<&'a str>>>,
+        started: std::time::Instant,
+        chunked: std::time::Instant,
+        segmented: std::time::Instant,
+    ) -> Self {
+        let lines = parts.into_iter().flatten().collect();
+        Segmented {
+            lines,
+            timings: Timings {
+                chunking: chunked - started,
+                segmenting: segmented - chunked,
+                merging: segmented.elapsed(),
+            },
+        }
+    }
+}
+
 /// Where a strategy spent its time. For the phased strategies each is a
 /// wall-clock span; for the pipeline, whose phases overlap, `segmenting` is
 /// the workers' busy time divided by their number.

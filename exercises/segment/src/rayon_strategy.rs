@@ -10,7 +10,7 @@ use std::time::Instant;
 use rayon::prelude::*;
 
 use crate::chunk::chunks_of;
-use crate::{Cut, Segmented, Strategy, Timings, cut_lines};
+use crate::{Cut, Segmented, Strategy, cut_lines};
 
 /// Chunk size for the work-stealing strategies: many chunks per worker.
 pub const CHUNK_BYTES: usize = 64 * 1024;
@@ -35,16 +35,7 @@ impl Strategy for Rayon {
                 .map(|chunk| cut_lines(chunk, cut))
                 .collect()
         });
-        let segmented = Instant::now();
-        let lines = parts.into_iter().flatten().collect();
-        Segmented {
-            lines,
-            timings: Timings {
-                chunking: chunked - started,
-                segmenting: segmented - chunked,
-                merging: segmented.elapsed(),
-            },
-        }
+        Segmented::joined(parts, started, chunked, Instant::now())
     }
 }
 // ANCHOR_END: rayon

@@ -9,7 +9,7 @@
 use std::time::Instant;
 
 use crate::chunk::line_chunks;
-use crate::{Cut, Segmented, Strategy, Timings, cut_lines};
+use crate::{Cut, Segmented, Strategy, cut_lines};
 
 // ANCHOR: scoped
 /// One chunk per worker on `std::thread::scope`.
@@ -35,16 +35,7 @@ impl Strategy for ScopedThreads {
                 })
                 .collect()
         });
-        let segmented = Instant::now();
-        let lines = parts.into_iter().flatten().collect();
-        Segmented {
-            lines,
-            timings: Timings {
-                chunking: chunked - started,
-                segmenting: segmented - chunked,
-                merging: segmented.elapsed(),
-            },
-        }
+        Segmented::joined(parts, started, chunked, Instant::now())
     }
 }
 // ANCHOR_END: scoped
