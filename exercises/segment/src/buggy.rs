@@ -89,7 +89,7 @@ impl Strategy for CompletionOrder {
 
 // ANCHOR: racy_merge
 /// **Counts lost in the merge.** Each worker counts in its own map (good)
-/// and, to keep that map small, flushes it into the shared total every 8
+/// and, to keep that map small, flushes it into the shared total every 2
 /// lines, one word at a time: it reads the old total under the lock and
 /// writes the new one under a second acquisition. Two workers flushing the
 /// same word read the same total; one addition is lost.
@@ -119,7 +119,7 @@ pub fn count_racy_merge<'a, C: Cut>(
                     {
                         *mine.entry(token).or_default() += 1;
                     }
-                    if i % 8 == 7 {
+                    if i % 2 == 1 {
                         flush(&mut mine);
                     }
                 }
