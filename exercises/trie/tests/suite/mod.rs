@@ -123,6 +123,7 @@ fn cmd() -> impl Strategy<Value = Cmd> {
 /// One thread: random updates and queries, checked after every step against
 /// the brute-force model. Includes `k` beyond the cached size.
 pub fn sequential_matches_model<S: Suggester>(make: impl Fn(Trie) -> S) -> Result<(), String> {
+    every_prefix_sees_an_update(&make)?;
     let config = Config {
         cases: 150,
         failure_persistence: None,
@@ -177,6 +178,35 @@ pub fn sequential_matches_model<S: Suggester>(make: impl Fn(Trie) -> S) -> Resul
             },
         )
         .map_err(|e| format!("on one thread (no concurrency involved): {e}"))
+}
+
+/// A fixed case before the random ones: asking for a prefix, recording a
+/// longer sentence under it, and asking again. Every prefix on the
+/// sentence's path must see the update, not just the sentence itself.
+fn every_prefix_sees_an_update<S: Suggester>(make: &impl Fn(Trie) -> S) -> Result<(), String> {
+    let service = make(Trie::from_counts([("apply", 3), ("ape", 2)]));
+    let mut model = Model::default();
+    model.record("apply", 3);
+    model.record("ape", 2);
+    for prefix in ["a", "ap", "app"] {
+        service.suggest(prefix, 3);
+    }
+    service.record("apple", 5);
+    model.record("apple", 5);
+    for prefix in ["", "a", "ap", "app", "appl", "apple"] {
+        let what = format!("suggest({prefix:?}, 3) after recording \"apple\"");
+        if let Some(problem) = diagnose(
+            &what,
+            &service.suggest(prefix, 3),
+            &model.suggest(prefix, 3),
+            &model,
+        ) {
+            return Err(format!(
+                "on one thread (no concurrency involved): {problem}"
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// LeetCode 642 on top of any `Suggester`: the same answers as a
