@@ -89,10 +89,11 @@ impl Strategy for CompletionOrder {
 
 // ANCHOR: racy_merge
 /// **Counts lost in the merge.** Each worker counts in its own map (good)
-/// and, to keep that map small, flushes it into the shared total every 2
-/// lines, one word at a time: it reads the old total under the lock and
-/// writes the new one under a second acquisition. Two workers flushing the
-/// same word read the same total; one addition is lost.
+/// and, to keep that map small, flushes it into the shared total every 16
+/// lines. To keep the lock short, it copies the total under the lock, adds
+/// its counts to the copy with the lock released, and stores the copy back.
+/// Two workers flushing at once both start from the same total; the one
+/// that stores last erases the other's counts.
 pub fn count_racy_merge<'a, C: Cut>(
     text: &'a str,
     cut: &C,
@@ -105,11 +106,12 @@ pub fn count_racy_merge<'a, C: Cut>(
             scope.spawn(move || {
                 let mut mine: HashMap<&'a str, u64> = HashMap::new();
                 let flush = |mine: &mut HashMap<&'a str, u64>| {
+                    let mut copy = total.lock().clone();
                     for (word, n) in mine.drain() {
-                        let before = total.lock().get(word).copied().unwrap_or(0);
-                        // BUG: another worker may have flushed `word` since.
-                        total.lock().insert(word, before + n);
+                        *copy.entry(word).or_default() += n;
                     }
+                    // BUG: another worker may have stored its copy since.
+                    *total.lock() = copy;
                 };
                 for (i, line) in chunk.lines().enumerate() {
                     for token in cut
@@ -119,7 +121,7 @@ pub fn count_racy_merge<'a, C: Cut>(
                     {
                         *mine.entry(token).or_default() += 1;
                     }
-                    if i % 2 == 1 {
+                    if i % 16 == 15 {
                         flush(&mut mine);
                     }
                 }
