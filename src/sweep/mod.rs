@@ -270,8 +270,10 @@ pub fn write_results(
         &svg,
         &Chart {
             title,
+            x_label: "threads",
             y_label,
             y_scale,
+            log_y: false,
             records,
             caption: &caption,
         },

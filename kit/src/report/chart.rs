@@ -34,11 +34,16 @@ const COLOURS: [RGBColor; 8] = [
 #[derive(Debug, Clone, Copy)]
 pub struct Chart<'a> {
     pub title: &'a str,
+    /// What the x axis counts: "threads", "workers".
+    pub x_label: &'a str,
     /// What the y axis shows: "million ops/s", "MB/s", "pages/s".
     pub y_label: &'a str,
     /// Each record's ops per second is divided by this on the y axis: 1e6
     /// for millions, 1 for plain counts.
     pub y_scale: f64,
+    /// A logarithmic y axis, for lines that differ by orders of magnitude
+    /// (Rust against Python): equal ratios look equally far apart.
+    pub log_y: bool,
     pub records: &'a [Record],
     /// Lines printed under the chart: the machine fingerprint.
     pub caption: &'a [String],
@@ -138,21 +143,48 @@ fn draw(path: &Path, chart: &Chart<'_>) -> Result<(), Box<dyn std::error::Error>
     }
 
     for (panel, workload) in body.split_evenly((rows, cols)).iter().zip(&workloads) {
-        let lines = lines_of(chart.records, workload, chart.y_scale);
-        let y_max = lines
-            .iter()
-            .flat_map(|(_, line)| line.values().copied())
-            .fold(0.0_f64, f64::max)
+        let mut lines = lines_of(chart.records, workload, chart.y_scale);
+        if chart.log_y {
+            for (_, line) in &mut lines {
+                for value in line.values_mut() {
+                    *value = value.max(1e-12).log10();
+                }
+            }
+        }
+        let values = || lines.iter().flat_map(|(_, line)| line.values().copied());
+        let (y_min, y_max) = if chart.log_y {
+            let low = values().fold(f64::INFINITY, f64::min).floor();
+            let high = values().fold(f64::NEG_INFINITY, f64::max);
             // Headroom for the legend in the upper right, a row per line.
-            * (1.2 + 0.07 * lines.len() as f64);
+            (
+                low,
+                high + (high - low + 1.0) * (0.15 + 0.07 * lines.len() as f64),
+            )
+        } else {
+            (
+                0.0,
+                values().fold(0.0_f64, f64::max) * (1.2 + 0.07 * lines.len() as f64),
+            )
+        };
         let mut plot = ChartBuilder::on(panel)
             .caption(*workload, (FONT, 18))
             .margin(12)
             .x_label_area_size(40)
             .y_label_area_size(56)
-            .build_cartesian_2d(-0.25..x_max + 0.25, 0.0..y_max.max(1e-9))?;
-        plot.configure_mesh()
-            .x_desc("threads")
+            .build_cartesian_2d(-0.25..x_max + 0.25, y_min..y_max.max(y_min + 1e-9))?;
+        let log_label = |y: &f64| {
+            // Only whole powers of ten are labelled on a log axis.
+            if (y - y.round()).abs() < 1e-6 {
+                power_of_ten(y.round() as i32)
+            } else {
+                String::new()
+            }
+        };
+        let mut mesh = plot.configure_mesh();
+        if chart.log_y {
+            mesh.y_labels(60).y_label_formatter(&log_label);
+        }
+        mesh.x_desc(chart.x_label)
             .y_desc(chart.y_label)
             .x_labels(2 * (x_max as usize + 1))
             .x_label_formatter(&|x| {
@@ -193,6 +225,17 @@ fn draw(path: &Path, chart: &Chart<'_>) -> Result<(), Box<dyn std::error::Error>
     Ok(())
 }
 
+/// 10^p in the shortest form a reader knows: 0.01, 1, 100, 10k, 1M, 1G.
+fn power_of_ten(p: i32) -> String {
+    match p {
+        ..0 => format!("{}", 10f64.powi(p)),
+        0..3 => format!("{}", 10u64.pow(p as u32)),
+        3..6 => format!("{}k", 10u64.pow(p as u32 - 3)),
+        6..9 => format!("{}M", 10u64.pow(p as u32 - 6)),
+        _ => format!("{}G", 10u64.pow((p - 9).min(18) as u32)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -224,8 +267,10 @@ mod tests {
             &path,
             &Chart {
                 title: "test chart",
+                x_label: "threads",
                 y_label: "million ops/s",
                 y_scale: 1e6,
+                log_y: false,
                 records: &records,
                 caption: &caption,
             },
@@ -252,8 +297,10 @@ mod tests {
             &path,
             &Chart {
                 title: "t",
+                x_label: "threads",
                 y_label: "x",
                 y_scale: 1.0,
+                log_y: false,
                 records: &[],
                 caption: &[],
             },

@@ -1,0 +1,58 @@
+//! `cargo bench` runs the Python comparison too. A full run (no `--test`,
+//! no filter) refreshes the book's figures: `book/src/charts/python-*.svg`,
+//! `python-compare.csv` and the table of ratios `python-compare.md`.
+//! `cargo bench -- --test` checks the harness on small inputs instead.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use python_compare::{Options, Size, known_workloads, summary};
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let test = args.iter().any(|a| a == "--test");
+    // `cargo bench NAME` runs only the benches whose name matches.
+    let filters: Vec<&String> = args.iter().filter(|a| !a.starts_with('-')).collect();
+    if !filters.is_empty()
+        && !filters
+            .iter()
+            .any(|f| "python-compare".contains(f.as_str()))
+    {
+        return ExitCode::SUCCESS;
+    }
+    let book = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../book/src/charts");
+    let target = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/python-compare");
+    let (size, repeats, dir) = if test {
+        (Size::Small, 1, target)
+    } else {
+        (Size::Full, 3, book)
+    };
+    let options = Options {
+        workloads: known_workloads().into_iter().map(String::from).collect(),
+        workers: vec![1, 2],
+        io_workers: vec![1, 2, 8],
+        repeats,
+        size,
+        csv: dir.join("python-compare.csv"),
+    };
+    let mut say = |message: &str| eprintln!("{message}");
+    match python_compare::run(&options, &mut say) {
+        Ok((rows, files)) => {
+            let table = summary::markdown(&rows, &options.workers, &options.io_workers);
+            print!("{table}");
+            let md = options.csv.with_extension("md");
+            if let Err(error) = std::fs::write(&md, &table) {
+                eprintln!("cannot write {}: {error}", md.display());
+                return ExitCode::FAILURE;
+            }
+            for file in files.iter().chain([&md]) {
+                println!("wrote {}", file.display());
+            }
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("python-compare: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,83 @@
+//! `python-compare --workload all|NAME[,NAME] --workers 1,2 --csv FILE`
+//!
+//! Times the exercises' Rust reference implementations against Python on
+//! the same input, checks that every answer agrees, and writes the CSV, a
+//! chart per workload beside it (`FILE` -> `FILE-stem-<workload>.svg`) and
+//! a table of ratios to stdout.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Parser;
+use python_compare::{Options, Size, known_workloads, summary};
+
+#[derive(Debug, Parser)]
+#[command(
+    version,
+    about = "Rust against GIL-bound Python on the exercises' workloads"
+)]
+struct Args {
+    /// all, or workloads separated by commas: hashmap, topk, trie, segment, crawler, gil.
+    #[arg(long, default_value = "all")]
+    workload: String,
+    /// Worker counts (threads, processes or requests in flight), separated by commas.
+    #[arg(long, value_delimiter = ',', default_value = "1,2")]
+    workers: Vec<usize>,
+    /// Worker counts for the crawler, which waits on the network (default: --workers).
+    #[arg(long, value_delimiter = ',')]
+    io_workers: Option<Vec<usize>>,
+    /// Where to write the CSV; the charts go beside it.
+    #[arg(long, default_value = "target/python-compare/compare.csv")]
+    csv: PathBuf,
+    /// Runs of each variant; the CSV keeps the median.
+    #[arg(long, default_value_t = 3)]
+    repeats: usize,
+    /// Input size: full for the real comparison, small to check the harness.
+    #[arg(long, value_enum, default_value_t = Size::Full)]
+    size: Size,
+    /// Print only the table, not each step.
+    #[arg(long)]
+    quiet: bool,
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    let workloads = if args.workload == "all" {
+        known_workloads().into_iter().map(String::from).collect()
+    } else {
+        args.workload
+            .split(',')
+            .map(|s| s.trim().to_string())
+            .collect()
+    };
+    let options = Options {
+        workloads,
+        io_workers: args.io_workers.unwrap_or_else(|| args.workers.clone()),
+        workers: args.workers.clone(),
+        repeats: args.repeats,
+        size: args.size,
+        csv: args.csv,
+    };
+    let quiet = args.quiet;
+    let mut say = |message: &str| {
+        if !quiet {
+            eprintln!("{message}");
+        }
+    };
+    match python_compare::run(&options, &mut say) {
+        Ok((rows, files)) => {
+            print!(
+                "{}",
+                summary::markdown(&rows, &options.workers, &options.io_workers)
+            );
+            for file in files {
+                eprintln!("wrote {}", file.display());
+            }
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("python-compare: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

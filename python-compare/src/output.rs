@@ -1,0 +1,158 @@
+//! The comparison's CSV and charts.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use kit::report::{Chart, Fingerprint, Record, draw_svg};
+
+use crate::compare::Row;
+use crate::interpreter::Python3;
+use crate::workload::Unit;
+
+pub const HEADER: &str = "workload,language,implementation,workers,seconds,items_per_sec";
+
+/// What the `#` lines at the top of the CSV and under each chart say.
+pub fn fingerprint(python: &Python3, repeats: usize) -> Vec<String> {
+    let mut lines = Fingerprint::detect().lines();
+    lines.push(format!(
+        "embedded python: {} (GIL {})",
+        python.version,
+        if python.gil_enabled {
+            "enabled"
+        } else {
+            "disabled"
+        }
+    ));
+    lines.push(format!(
+        "seconds: the median of {repeats} runs; every answer checked against the first Rust variant's"
+    ));
+    lines
+}
+
+pub fn write_csv(path: &Path, rows: &[Row], fingerprint: &[String]) -> Result<()> {
+    let mut out = String::new();
+    for line in fingerprint {
+        let _ = writeln!(out, "# {line}");
+    }
+    let _ = writeln!(out, "{HEADER}");
+    for r in rows {
+        let _ = writeln!(
+            out,
+            "{},{},{},{},{:.6},{:.1}",
+            r.workload,
+            r.language,
+            r.implementation,
+            r.workers,
+            r.seconds,
+            r.items_per_sec()
+        );
+    }
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    std::fs::write(path, out).with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// `out.csv` -> `out-segment.svg`, beside it.
+pub fn chart_path(csv: &Path, workload: &str) -> PathBuf {
+    let stem = csv
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("compare");
+    csv.with_file_name(format!("{stem}-{workload}.svg"))
+}
+
+/// A workload's chart: throughput against workers on a log scale, one line
+/// per implementation, Rust's and Python's side by side.
+pub fn draw_workload(
+    path: &Path,
+    title: &str,
+    unit: Unit,
+    rows: &[Row],
+    fingerprint: &[String],
+) -> Result<()> {
+    let records: Vec<Record> = rows
+        .iter()
+        .map(|r| Record {
+            exercise: "python-compare".into(),
+            workload: r.workload.clone(),
+            implementation: format!("{} {}", r.language, r.implementation),
+            threads: r.workers,
+            ops: r.items,
+            seconds: r.seconds,
+        })
+        .collect();
+    draw(
+        path,
+        title,
+        unit.label,
+        unit.scale,
+        true,
+        &records,
+        fingerprint,
+    )
+}
+
+/// The GIL chart: each line's speed-up over its own one-worker time, since
+/// a Rust iteration and a Python one are not the same work.
+pub fn draw_gil(path: &Path, rows: &[Row], fingerprint: &[String]) -> Result<()> {
+    let one = |implementation: &str| {
+        rows.iter()
+            .find(|r| r.implementation == implementation && r.workers == 1)
+            .map(|r| r.seconds)
+    };
+    let records: Vec<Record> = rows
+        .iter()
+        .filter_map(|r| {
+            let base = one(&r.implementation)?;
+            Some(Record {
+                exercise: "python-compare".into(),
+                workload: "the same CPU-bound work split over workers".into(),
+                implementation: r.implementation.clone(),
+                threads: r.workers,
+                // Plotted as ops per second over the scale: the speed-up.
+                ops: (base / r.seconds * 1e6).round() as u64,
+                seconds: 1.0,
+            })
+        })
+        .collect();
+    draw(
+        path,
+        "The GIL: speed-up of CPU-bound work over one worker",
+        "speed-up over 1 worker",
+        1e6,
+        false,
+        &records,
+        fingerprint,
+    )
+}
+
+fn draw(
+    path: &Path,
+    title: &str,
+    y_label: &str,
+    y_scale: f64,
+    log_y: bool,
+    records: &[Record],
+    fingerprint: &[String],
+) -> Result<()> {
+    // Two caption lines: the machine, then the interpreter and the method.
+    let caption = vec![
+        fingerprint[..fingerprint.len().saturating_sub(2)].join("; "),
+        fingerprint[fingerprint.len().saturating_sub(2)..].join("; "),
+    ];
+    draw_svg(
+        path,
+        &Chart {
+            title,
+            x_label: "workers",
+            y_label,
+            y_scale,
+            log_y,
+            records,
+            caption: &caption,
+        },
+    )
+    .map_err(anyhow::Error::msg)
+}

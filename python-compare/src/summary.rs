@@ -1,0 +1,138 @@
+//! The figures the issue, the README and the book quote, computed from the
+//! rows: ratios from one run, never a lone time.
+
+use std::fmt::Write as _;
+
+use crate::compare::{Language, Row};
+
+fn find<'a>(
+    rows: &'a [Row],
+    workload: &str,
+    implementation: &str,
+    workers: usize,
+) -> Option<&'a Row> {
+    rows.iter().find(|r| {
+        r.workload == workload && r.implementation == implementation && r.workers == workers
+    })
+}
+
+/// The fastest row of `language` at `workers` (a sequential variant counts
+/// at every worker count: it is what you get without parallelism).
+fn best<'a>(
+    rows: &'a [Row],
+    workload: &str,
+    language: Language,
+    workers: usize,
+) -> Option<&'a Row> {
+    rows.iter()
+        .filter(|r| r.workload == workload && r.language == language)
+        .filter(|r| r.workers == workers || (r.workers == 1 && is_sequential(r)))
+        .max_by(|a, b| a.items_per_sec().total_cmp(&b.items_per_sec()))
+}
+
+fn is_sequential(row: &Row) -> bool {
+    matches!(row.implementation.as_str(), "sequential" | "Sequential")
+}
+
+/// `a / b` of two rows' throughput, as "12.3x", or "-" where one is missing.
+fn ratio(a: Option<&Row>, b: Option<&Row>) -> String {
+    match (a, b) {
+        (Some(a), Some(b)) => format!("{:.2}x", a.items_per_sec() / b.items_per_sec()),
+        _ => "-".to_string(),
+    }
+}
+
+fn named(row: Option<&Row>) -> String {
+    row.map_or("-".to_string(), |r| r.implementation.clone())
+}
+
+/// A markdown table of the comparison's ratios for `workers` (the first
+/// is the base, usually 1; the last is the most, usually 2).
+pub fn markdown(rows: &[Row], workers: &[usize], io_workers: &[usize]) -> String {
+    let (lo, hi) = (
+        workers.first().copied().unwrap_or(1),
+        workers.last().copied().unwrap_or(1),
+    );
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "| workload | Rust best / Python best, {lo} worker | same, {hi} workers | Python threads {hi}/{lo} | Python processes {hi}/{lo} |"
+    );
+    let _ = writeln!(out, "|---|---|---|---|---|");
+    let mut workloads: Vec<&str> = Vec::new();
+    for r in rows {
+        if r.workload != "gil" && !workloads.contains(&r.workload.as_str()) {
+            workloads.push(&r.workload);
+        }
+    }
+    for w in &workloads {
+        let at = |n| {
+            let (rust, python) = (
+                best(rows, w, Language::Rust, n),
+                best(rows, w, Language::Python, n),
+            );
+            format!(
+                "{} ({} / {})",
+                ratio(rust, python),
+                named(rust),
+                named(python)
+            )
+        };
+        let scaling = |variant: &str| ratio(find(rows, w, variant, hi), find(rows, w, variant, lo));
+        let _ = writeln!(
+            out,
+            "| {w} | {} | {} | {} | {} |",
+            at(lo),
+            at(hi),
+            scaling("threads"),
+            scaling("processes")
+        );
+    }
+    if workloads.contains(&"crawler") {
+        let _ = writeln!(out);
+        let _ = writeln!(
+            out,
+            "| crawler, requests in flight | Python asyncio / threads | Rust AsyncCrawler / ThreadPoolCrawler | Rust best / Python best |"
+        );
+        let _ = writeln!(out, "|---|---|---|---|");
+        for &n in io_workers {
+            let _ = writeln!(
+                out,
+                "| {n} | {} | {} | {} |",
+                ratio(
+                    find(rows, "crawler", "asyncio", n),
+                    find(rows, "crawler", "threads", n)
+                ),
+                ratio(
+                    find(rows, "crawler", "AsyncCrawler", n),
+                    find(rows, "crawler", "ThreadPoolCrawler", n)
+                ),
+                ratio(
+                    best(rows, "crawler", Language::Rust, n),
+                    best(rows, "crawler", Language::Python, n)
+                )
+            );
+        }
+    }
+    if rows.iter().any(|r| r.workload == "gil") {
+        let _ = writeln!(out);
+        let _ = writeln!(out, "| the GIL experiment | {hi} workers / {lo} |");
+        let _ = writeln!(out, "|---|---|");
+        for variant in [
+            "rust-holding-gil",
+            "rust-releasing-gil",
+            "python-threads",
+            "python-processes",
+        ] {
+            let _ = writeln!(
+                out,
+                "| {variant} | {} |",
+                ratio(
+                    find(rows, "gil", variant, hi),
+                    find(rows, "gil", variant, lo)
+                )
+            );
+        }
+    }
+    out
+}
