@@ -37,10 +37,17 @@ fn main() -> ExitCode {
     };
     let mut say = |message: &str| eprintln!("{message}");
     match python_compare::run(&options, &mut say) {
-        Ok((rows, files)) => {
-            let table = summary::markdown(&rows, &options.workers, &options.io_workers);
-            print!("{table}");
+        Ok((_, files)) => {
+            // From the CSV as written, so that the book's table matches it.
             let md = options.csv.with_extension("md");
+            let table = match summary::markdown_of_csv(&options.csv) {
+                Ok(table) => table,
+                Err(error) => {
+                    eprintln!("python-compare: {error:#}");
+                    return ExitCode::FAILURE;
+                }
+            };
+            print!("{table}");
             if let Err(error) = std::fs::write(&md, &table) {
                 eprintln!("cannot write {}: {error}", md.display());
                 return ExitCode::FAILURE;

@@ -38,10 +38,25 @@ struct Args {
     /// Print only the table, not each step.
     #[arg(long)]
     quiet: bool,
+    /// Print the table of ratios of an earlier run's CSV, and run nothing.
+    #[arg(long, value_name = "CSV")]
+    table_of: Option<PathBuf>,
 }
 
 fn main() -> ExitCode {
     let args = Args::parse();
+    if let Some(csv) = &args.table_of {
+        return match summary::markdown_of_csv(csv) {
+            Ok(table) => {
+                print!("{table}");
+                ExitCode::SUCCESS
+            }
+            Err(error) => {
+                eprintln!("python-compare: {error:#}");
+                ExitCode::FAILURE
+            }
+        };
+    }
     let workloads = if args.workload == "all" {
         known_workloads().into_iter().map(String::from).collect()
     } else {

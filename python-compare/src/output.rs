@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use kit::report::{Chart, Fingerprint, Record, draw_svg};
 
-use crate::compare::Row;
+use crate::compare::{Language, Row};
 use crate::interpreter::Python3;
 use crate::workload::Unit;
 
@@ -109,7 +109,7 @@ pub fn draw_gil(path: &Path, rows: &[Row], fingerprint: &[String]) -> Result<()>
             Some(Record {
                 exercise: "python-compare".into(),
                 workload: "the same CPU-bound work split over workers".into(),
-                implementation: r.implementation.clone(),
+                implementation: gil_label(&r.implementation).to_string(),
                 threads: r.workers,
                 // Plotted as ops per second over the scale: the speed-up.
                 ops: (base / r.seconds * 1e6).round() as u64,
@@ -126,6 +126,16 @@ pub fn draw_gil(path: &Path, rows: &[Row], fingerprint: &[String]) -> Result<()>
         &records,
         fingerprint,
     )
+}
+
+fn gil_label(implementation: &str) -> &str {
+    match implementation {
+        "rust-holding-gil" => "Rust function holding the GIL, in Python threads",
+        "rust-releasing-gil" => "Rust function releasing it (py.detach), in Python threads",
+        "python-threads" => "pure Python, in threads",
+        "python-processes" => "pure Python, in processes",
+        other => other,
+    }
 }
 
 fn draw(
@@ -155,4 +165,52 @@ fn draw(
         },
     )
     .map_err(anyhow::Error::msg)
+}
+
+/// Reads a CSV written by [`write_csv`]: the rows and the `#` lines. Items
+/// come back as `items_per_sec * seconds`, rounded; tables of ratios are
+/// made from rows read back, so a table always matches its CSV.
+pub fn read_csv(path: &Path) -> Result<(Vec<Row>, Vec<String>)> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let mut rows = Vec::new();
+    let mut comments = Vec::new();
+    let mut header = false;
+    for (index, line) in text.lines().enumerate() {
+        let at = || format!("{}:{}", path.display(), index + 1);
+        if let Some(comment) = line.strip_prefix('#') {
+            comments.push(comment.trim_start().to_string());
+            continue;
+        }
+        if !header {
+            anyhow::ensure!(line == HEADER, "{}: expected the header {HEADER:?}", at());
+            header = true;
+            continue;
+        }
+        let fields: Vec<&str> = line.split(',').collect();
+        anyhow::ensure!(fields.len() == 6, "{}: expected 6 fields", at());
+        let language = match fields[1] {
+            "rust" => Language::Rust,
+            "python" => Language::Python,
+            other => anyhow::bail!("{}: unknown language {other:?}", at()),
+        };
+        let number = |i: usize| -> Result<f64> {
+            fields[i]
+                .parse::<f64>()
+                .with_context(|| format!("{}: field {} is not a number", at(), i + 1))
+        };
+        let seconds = number(4)?;
+        rows.push(Row {
+            workload: fields[0].to_string(),
+            language,
+            implementation: fields[2].to_string(),
+            workers: fields[3]
+                .parse()
+                .with_context(|| format!("{}: workers is not a count", at()))?,
+            seconds,
+            items: (number(5)? * seconds).round() as u64,
+        });
+    }
+    anyhow::ensure!(header, "{}: no header line", path.display());
+    Ok((rows, comments))
 }

@@ -46,6 +46,23 @@ fn named(row: Option<&Row>) -> String {
     row.map_or("-".to_string(), |r| r.implementation.clone())
 }
 
+/// The tables of a CSV written by the harness, with the worker counts it
+/// was run at read from its rows.
+pub fn markdown_of_csv(path: &std::path::Path) -> anyhow::Result<String> {
+    let (rows, _) = crate::output::read_csv(path)?;
+    let counts = |crawler: bool| {
+        let mut counts: Vec<usize> = rows
+            .iter()
+            .filter(|r| (r.workload == "crawler") == crawler)
+            .map(|r| r.workers)
+            .collect();
+        counts.sort_unstable();
+        counts.dedup();
+        counts
+    };
+    Ok(markdown(&rows, &counts(false), &counts(true)))
+}
+
 /// A markdown table of the comparison's ratios for `workers` (the first
 /// is the base, usually 1; the last is the most, usually 2).
 pub fn markdown(rows: &[Row], workers: &[usize], io_workers: &[usize]) -> String {

@@ -182,7 +182,12 @@ fn draw(path: &Path, chart: &Chart<'_>) -> Result<(), Box<dyn std::error::Error>
         };
         let mut mesh = plot.configure_mesh();
         if chart.log_y {
-            mesh.y_labels(60).y_label_formatter(&log_label);
+            // One mesh line a decade: plotters puts its labels at multiples
+            // of a round step, and this count makes the step 1.
+            let decades = (y_max - y_min).ceil() as usize;
+            mesh.y_labels(decades + 1)
+                .y_max_light_lines(0)
+                .y_label_formatter(&log_label);
         }
         mesh.x_desc(chart.x_label)
             .y_desc(chart.y_label)
@@ -288,6 +293,38 @@ mod tests {
             assert!(svg.contains(text), "the chart lacks {text:?}");
         }
         std::fs::remove_file(path).unwrap();
+    }
+
+    #[test]
+    fn a_log_axis_labels_whole_decades() {
+        let records = vec![
+            record("segment", "rust", 1, 40_000_000),
+            record("segment", "python", 1, 1_500_000),
+        ];
+        let path = std::env::temp_dir().join(format!("kit-log-{}.svg", std::process::id()));
+        draw_svg(
+            &path,
+            &Chart {
+                title: "log",
+                x_label: "workers",
+                y_label: "MB/s",
+                y_scale: 1e6,
+                log_y: true,
+                records: &records,
+                caption: &[],
+            },
+        )
+        .unwrap();
+        let svg = std::fs::read_to_string(&path).unwrap();
+        let texts: Vec<&str> = svg.lines().map(str::trim).collect();
+        for label in ["1", "10", "100", "workers"] {
+            assert!(texts.contains(&label), "the chart lacks the label {label}");
+        }
+        assert!(!texts.contains(&"50"), "a log axis labels decades only");
+        std::fs::remove_file(path).unwrap();
+        assert_eq!(power_of_ten(-2), "0.01");
+        assert_eq!(power_of_ten(4), "10k");
+        assert_eq!(power_of_ten(6), "1M");
     }
 
     #[test]
