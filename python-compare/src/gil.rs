@@ -18,6 +18,7 @@ fn spin(n: u64) -> u64 {
     black_box(x)
 }
 
+// ANCHOR: two_forms
 /// Holds the GIL throughout, as any pyo3 function does unless it asks
 /// otherwise: no other Python thread runs until it returns.
 #[pyfunction]
@@ -25,14 +26,13 @@ fn spin_holding_gil(n: u64) -> u64 {
     spin(n)
 }
 
-// ANCHOR: detach
 /// Releases the GIL while it computes. It may touch no Python object
 /// meanwhile, which `detach`'s `Ungil` bound checks at compile time.
 #[pyfunction]
 fn spin_releasing_gil(py: Python<'_>, n: u64) -> u64 {
     py.detach(|| spin(n))
 }
-// ANCHOR_END: detach
+// ANCHOR_END: two_forms
 
 /// Makes `import concur_rust` work in the embedded interpreter.
 pub fn install(py: Python<'_>) -> PyResult<()> {

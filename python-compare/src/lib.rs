@@ -68,7 +68,8 @@ pub fn run(options: &Options, say: &mut dyn FnMut(&str)) -> Result<(Vec<Row>, Ve
     }
     Python::attach(|py| {
         let python = interpreter::prepare(py, &mut *say)?;
-        let fingerprint = output::fingerprint(&python, options.repeats);
+        let most = options.workers.iter().max().copied().unwrap_or(1);
+        let fingerprint = py.detach(|| output::fingerprint(&python, options.repeats, most));
         let mut rows = Vec::new();
         let mut files = vec![options.csv.clone()];
         for name in &options.workloads {

@@ -13,8 +13,14 @@ use crate::workload::Unit;
 pub const HEADER: &str = "workload,language,implementation,workers,seconds,items_per_sec";
 
 /// What the `#` lines at the top of the CSV and under each chart say.
-pub fn fingerprint(python: &Python3, repeats: usize) -> Vec<String> {
+pub fn fingerprint(python: &Python3, repeats: usize, workers: usize) -> Vec<String> {
     let mut lines = Fingerprint::detect().lines();
+    if workers > 1 {
+        let ceiling = kit::contention::scaling_ceiling(workers, 5);
+        lines.push(format!(
+            "scaling ceiling: {ceiling:.2}x ({workers} threads of independent work against 1)"
+        ));
+    }
     lines.push(format!(
         "embedded python: {} (GIL {})",
         python.version,
@@ -25,7 +31,7 @@ pub fn fingerprint(python: &Python3, repeats: usize) -> Vec<String> {
         }
     ));
     lines.push(format!(
-        "seconds: the median of {repeats} runs; every answer checked against the first Rust variant's"
+        "seconds: the median of {repeats} runs; every answer checked against Rust's"
     ));
     lines
 }
@@ -147,10 +153,21 @@ fn draw(
     records: &[Record],
     fingerprint: &[String],
 ) -> Result<()> {
-    // Two caption lines: the machine, then the interpreter and the method.
+    // The machine on one line, then the ceiling and the interpreter, then
+    // the method.
+    let line = |prefixes: &[&str], wanted: bool| {
+        fingerprint
+            .iter()
+            .filter(|l| prefixes.iter().any(|p| l.starts_with(p)) == wanted)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    let ours = ["scaling ceiling", "embedded python", "seconds"];
     let caption = vec![
-        fingerprint[..fingerprint.len().saturating_sub(2)].join("; "),
-        fingerprint[fingerprint.len().saturating_sub(2)..].join("; "),
+        line(&ours, false),
+        line(&ours[..2], true),
+        line(&ours[2..], true),
     ];
     draw_svg(
         path,
