@@ -93,6 +93,14 @@ def in_processes(work, tasks, workers, initializer=None, initargs=(), cold=False
     return seconds, results
 
 
+def executable(_):
+    """The interpreter a worker process runs: for the harness's test that
+    multiprocessing never starts the Rust binary."""
+    import sys
+
+    return sys.executable
+
+
 def run(variants, name, data, workers):
     """Runs one variant by name, with a clear error for an unknown one."""
     if name not in variants:

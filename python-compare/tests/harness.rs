@@ -143,6 +143,27 @@ fn every_python_file_runs_on_its_own() {
 }
 
 #[test]
+fn worker_processes_run_python_not_this_binary() {
+    Python::attach(|py| {
+        let python = interpreter::prepare(py, &mut |_| {}).unwrap();
+        let common = py.import("common").unwrap();
+        let (_, executables): (f64, Vec<String>) = common
+            .call_method1(
+                "in_processes",
+                (common.getattr("executable").unwrap(), vec![0, 1], 2),
+            )
+            .unwrap()
+            .extract()
+            .unwrap();
+        let this = std::env::current_exe().unwrap();
+        for executable in executables {
+            assert_ne!(std::path::Path::new(&executable), this);
+            assert_eq!(std::path::Path::new(&executable), python.executable);
+        }
+    });
+}
+
+#[test]
 fn rust_and_python_split_work_alike() {
     Python::attach(|py| {
         interpreter::prepare(py, &mut |_| {}).unwrap();
