@@ -1,5 +1,7 @@
 //! The library half of the `concur` package: the contention sweeps that both
 //! `concur bench` (fixed time, no criterion) and `cargo bench` (criterion)
-//! run, so the two always measure the same thing.
+//! run, so the two always measure the same thing; and the candidate's
+//! workflow (`concur list`, `check`, `hint`, ...).
 
 pub mod sweep;
+pub mod workflow;

@@ -18,6 +18,19 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Every exercise, its interview question, and how far you have got.
+    List(cmd::list::Args),
+    /// Run an exercise's suite against your starter; name each failure's bug
+    /// class and where the book explains it. Exits 0 only when all pass.
+    Check(cmd::check::Args),
+    /// The exercise's hints, one at a time.
+    Hint(cmd::hint::Args),
+    /// The reference implementation and its diff from your starter.
+    Solution(cmd::solution::Args),
+    /// Put the committed starter back (your version is kept as a copy).
+    Reset(cmd::reset::Args),
+    /// Check again every time you save the starter.
+    Watch(cmd::watch::Args),
     /// Run a contention sweep (throughput against threads, every
     /// implementation) without criterion, and print a table.
     Bench(cmd::bench::Args),
@@ -40,16 +53,25 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let outcome = match cli.command {
-        Command::Bench(args) => cmd::bench::run(&args),
-        Command::Topk(args) => cmd::topk::run(&args),
-        Command::Complete(args) => cmd::complete::run(&args),
-        Command::Segment(args) => cmd::segment::run(&args),
-        Command::ServeSite(args) => cmd::serve_site::run(&args),
-        Command::Crawl(args) => cmd::crawl::run(&args),
+    // Commands that answer yes or no (`check`: do all checks pass?) exit 1
+    // on no, without an error message of their own.
+    let outcome: anyhow::Result<bool> = match cli.command {
+        Command::List(args) => cmd::list::run(&args).map(|()| true),
+        Command::Check(args) => cmd::check::run(&args),
+        Command::Hint(args) => cmd::hint::run(&args).map(|()| true),
+        Command::Solution(args) => cmd::solution::run(&args),
+        Command::Reset(args) => cmd::reset::run(&args),
+        Command::Watch(args) => cmd::watch::run(&args).map(|()| true),
+        Command::Bench(args) => cmd::bench::run(&args).map(|()| true),
+        Command::Topk(args) => cmd::topk::run(&args).map(|()| true),
+        Command::Complete(args) => cmd::complete::run(&args).map(|()| true),
+        Command::Segment(args) => cmd::segment::run(&args).map(|()| true),
+        Command::ServeSite(args) => cmd::serve_site::run(&args).map(|()| true),
+        Command::Crawl(args) => cmd::crawl::run(&args).map(|()| true),
     };
     match outcome {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
         Err(error) => {
             eprintln!("error: {error:#}");
             ExitCode::FAILURE

@@ -9,10 +9,12 @@
 //!   a hang into a failure naming the likely bug.
 //! - [`contention`]: the timed multi-thread loop the benches and `concur bench`
 //!   share.
+//! - [`progress`]: bars and spinners on a terminal, plain lines elsewhere.
 //! - [`report`]: one record type, written as CSV and drawn as SVG charts, with
 //!   the machine fingerprint on both.
 
 pub mod contention;
+pub mod progress;
 pub mod report;
 pub mod stress;
 pub mod sync;

@@ -9,6 +9,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
+use kit::progress::Steps;
 use python_compare::{Options, Size, known_workloads, summary};
 
 #[derive(Debug, Parser)]
@@ -35,7 +36,7 @@ struct Args {
     /// Input size: full for the real comparison, small to check the harness.
     #[arg(long, value_enum, default_value_t = Size::Full)]
     size: Size,
-    /// Print only the table, not each step.
+    /// Print only the table: no progress, no steps.
     #[arg(long)]
     quiet: bool,
     /// Print the table of ratios of an earlier run's CSV, and run nothing.
@@ -73,13 +74,11 @@ fn main() -> ExitCode {
         size: args.size,
         csv: args.csv,
     };
-    let quiet = args.quiet;
-    let mut say = |message: &str| {
-        if !quiet {
-            eprintln!("{message}");
-        }
-    };
-    match python_compare::run(&options, &mut say) {
+    let steps = Steps::new(None, args.quiet);
+    let mut say = |message: &str| steps.show(message);
+    let outcome = python_compare::run(&options, &mut say);
+    steps.finish();
+    match outcome {
         Ok((rows, files)) => {
             print!(
                 "{}",

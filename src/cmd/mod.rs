@@ -1,9 +1,16 @@
 pub mod bench;
+pub mod check;
 pub mod complete;
 pub mod crawl;
+pub mod hint;
+pub mod list;
+pub mod reset;
 pub mod segment;
 pub mod serve_site;
+pub mod solution;
 pub mod topk;
+pub mod ui;
+pub mod watch;
 
 use std::io;
 

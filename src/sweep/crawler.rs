@@ -58,6 +58,8 @@ fn point(concurrency: usize) -> Point {
         ..CrawlOptions::default()
     };
     let (threads, tasks) = (options.clone(), options);
+    #[cfg(feature = "starter")]
+    let pages = pages_for(concurrency);
     Point {
         exercise: "crawler",
         workload: "20 ms latency",
@@ -73,6 +75,25 @@ fn point(concurrency: usize) -> Point {
             Contender {
                 name: "AsyncCrawler",
                 run: Box::new(move || run(|url| AsyncCrawler::new(tasks.clone()).crawl(url))),
+            },
+            // Your LeetCode 1242 crawl, fetching over HTTP through
+            // `HttpParser`. It has no page budget, so it is timed on a site
+            // of the size the others fetch.
+            #[cfg(feature = "starter")]
+            Contender {
+                name: "starter::crawl",
+                run: Box::new(move || {
+                    let config = SiteConfig {
+                        pages,
+                        ..site_config()
+                    };
+                    let site = Site::start(config, 0).expect("the test site starts on 127.0.0.1");
+                    let url = site.url();
+                    let parser = crawler::HttpParser::new(&url).expect("the site's URL parses");
+                    let started = std::time::Instant::now();
+                    crawler::starter::crawl(&url, &parser, concurrency);
+                    started.elapsed()
+                }),
             },
         ],
     }

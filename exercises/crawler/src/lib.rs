@@ -34,6 +34,8 @@ pub fn hostname(url: &str) -> &str {
 mod asynchronous;
 pub mod buggy;
 mod frontier;
+#[cfg(not(loom))]
+mod http_parser;
 mod leetcode;
 mod options;
 #[cfg(not(loom))]
@@ -47,6 +49,8 @@ mod threaded;
 #[cfg(not(loom))]
 pub use asynchronous::AsyncCrawler;
 pub use frontier::{Frontier, FrontierState, Limits};
+#[cfg(not(loom))]
+pub use http_parser::HttpParser;
 pub use leetcode::crawl;
 pub use options::{CrawlOptions, CrawlReport};
 #[cfg(not(loom))]

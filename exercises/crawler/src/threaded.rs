@@ -46,14 +46,7 @@ impl ThreadPoolCrawler {
         let started = Instant::now();
         let start = crate::start_url(start)?;
         let origin = start.origin();
-        let agent: ureq::Agent = ureq::Agent::config_builder()
-            .timeout_global(Some(self.options.timeout))
-            .max_redirects(0)
-            .max_redirects_will_error(false)
-            .http_status_as_error(false)
-            .user_agent(self.options.user_agent.as_str())
-            .build()
-            .into();
+        let agent = agent(&self.options);
         let fetch = |url: &str| fetch(&agent, url, self.options.max_body_bytes);
         let rules = if self.options.respect_robots {
             let robots = start
@@ -133,8 +126,21 @@ impl ThreadPoolCrawler {
 }
 // ANCHOR_END: threaded
 
+/// A blocking client that reports redirects and error statuses as they
+/// are instead of following or failing on them.
+pub(crate) fn agent(options: &crate::CrawlOptions) -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .timeout_global(Some(options.timeout))
+        .max_redirects(0)
+        .max_redirects_will_error(false)
+        .http_status_as_error(false)
+        .user_agent(options.user_agent.as_str())
+        .build()
+        .into()
+}
+
 /// One GET, without following redirects; the body read up to `limit` bytes.
-fn fetch(agent: &ureq::Agent, url: &str, limit: usize) -> Result<Response, String> {
+pub(crate) fn fetch(agent: &ureq::Agent, url: &str, limit: usize) -> Result<Response, String> {
     let mut response = agent.get(url).call().map_err(|e| e.to_string())?;
     let header = |name: &str| {
         response
