@@ -3,5 +3,6 @@
 //! run, so the two always measure the same thing; and the candidate's
 //! workflow (`concur list`, `check`, `hint`, ...).
 
+pub mod design;
 pub mod sweep;
 pub mod workflow;

@@ -122,6 +122,8 @@ fn draw(path: &Path, chart: &Chart<'_>) -> Result<(), Box<dyn std::error::Error>
         .unwrap_or(1)
         .max(1);
     let x_max = (max_threads as f64).log2();
+    let min_threads = chart.records.iter().map(|r| r.threads).min().unwrap_or(1).max(1);
+    let x_min = (min_threads as f64).log2();
 
     let cols = workloads.len().min(2);
     let rows = workloads.len().div_ceil(cols);
@@ -171,7 +173,7 @@ fn draw(path: &Path, chart: &Chart<'_>) -> Result<(), Box<dyn std::error::Error>
             .margin(12)
             .x_label_area_size(40)
             .y_label_area_size(56)
-            .build_cartesian_2d(-0.25..x_max + 0.25, y_min..y_max.max(y_min + 1e-9))?;
+            .build_cartesian_2d(x_min - 0.25..x_max + 0.25, y_min..y_max.max(y_min + 1e-9))?;
         let log_label = |y: &f64| {
             // Only whole powers of ten are labelled on a log axis.
             if (y - y.round()).abs() < 1e-6 {
@@ -191,7 +193,7 @@ fn draw(path: &Path, chart: &Chart<'_>) -> Result<(), Box<dyn std::error::Error>
         }
         mesh.x_desc(chart.x_label)
             .y_desc(chart.y_label)
-            .x_labels(2 * (x_max as usize + 1))
+            .x_labels(2 * ((x_max - x_min) as usize + 1))
             .x_label_formatter(&|x| {
                 // The x axis is log2(threads): label only whole powers of two.
                 if (x - x.round()).abs() < 1e-6 && *x >= 0.0 {
