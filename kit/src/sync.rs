@@ -147,6 +147,7 @@ impl Condvar {
     }
 }
 
+// ANCHOR: snapshot
 /// A value that readers load without waiting and a writer replaces whole.
 ///
 /// Readers see one complete version or the next, never a mix: the writer
@@ -194,6 +195,7 @@ impl<T> Snapshot<T> {
         }
     }
 }
+// ANCHOR_END: snapshot
 
 impl<T: std::fmt::Debug> std::fmt::Debug for Snapshot<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

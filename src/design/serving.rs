@@ -93,6 +93,7 @@ pub fn run(door: Door, setup: &Setup) -> Outcome {
         let workers: Vec<_> = (0..setup.workers)
             .map(|_| {
                 let rx = rx.clone();
+                // ANCHOR: worker
                 scope.spawn(move || {
                     let mut latencies = Histogram::<u64>::new(3).expect("a valid histogram");
                     let (mut dropped, mut good) = (0u64, 0u64);
@@ -108,6 +109,7 @@ pub fn run(door: Door, setup: &Setup) -> Outcome {
                     }
                     (latencies, dropped, good)
                 })
+                // ANCHOR_END: worker
             })
             .collect();
         drop(rx);
@@ -122,11 +124,13 @@ pub fn run(door: Door, setup: &Setup) -> Outcome {
                 std::thread::sleep(wait);
             }
             offered += 1;
+            // ANCHOR: door
             match tx.try_send(Instant::now()) {
                 Ok(()) => {}
                 Err(TrySendError::Full(_)) => refused += 1,
                 Err(TrySendError::Disconnected(_)) => unreachable!("the workers hold the receiver"),
             }
+            // ANCHOR_END: door
             let gap = -(1.0 - rng.unit()).ln() / setup.rate;
             next += Duration::from_secs_f64(gap);
         }

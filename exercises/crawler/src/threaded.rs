@@ -75,6 +75,7 @@ impl ThreadPoolCrawler {
                             frontier.done([], depth);
                             continue;
                         }
+                        // ANCHOR: counters
                         let now = in_flight.fetch_add(1, Ordering::SeqCst) + 1;
                         peak.fetch_max(now, Ordering::SeqCst);
                         let response = fetch(&url);
@@ -85,6 +86,7 @@ impl ThreadPoolCrawler {
                             continue;
                         };
                         pages.fetch_add(1, Ordering::Relaxed);
+                        // ANCHOR_END: counters
                         if response.status >= 400 && response.status != 429 {
                             errors.fetch_add(1, Ordering::Relaxed);
                         }

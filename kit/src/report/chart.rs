@@ -122,7 +122,13 @@ fn draw(path: &Path, chart: &Chart<'_>) -> Result<(), Box<dyn std::error::Error>
         .unwrap_or(1)
         .max(1);
     let x_max = (max_threads as f64).log2();
-    let min_threads = chart.records.iter().map(|r| r.threads).min().unwrap_or(1).max(1);
+    let min_threads = chart
+        .records
+        .iter()
+        .map(|r| r.threads)
+        .min()
+        .unwrap_or(1)
+        .max(1);
     let x_min = (min_threads as f64).log2();
 
     let cols = workloads.len().min(2);

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Builds the book and photographs every chapter with headless Chromium, to
+# check what a reader sees: the page renders, its charts show, and its
+# navigation links are there. PNGs go to target/book-screenshots/.
+#
+#   book/screenshots.sh              # every chapter
+#   book/screenshots.sh gil locks    # only these (file names without .html)
+#
+# Needs mdbook and a headless Chromium (Debian: apt install
+# chromium-headless-shell; elsewhere, chromium or google-chrome).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+browser=""
+for candidate in chromium-headless-shell chromium google-chrome; do
+    if command -v "$candidate" >/dev/null; then
+        browser=$candidate
+        break
+    fi
+done
+if [ -z "$browser" ]; then
+    echo "no headless Chromium found: apt install chromium-headless-shell" >&2
+    exit 1
+fi
+
+mdbook build book >/dev/null
+html=book/book/html
+out=target/book-screenshots
+mkdir -p "$out"
+
+if [ "$#" -gt 0 ]; then
+    pages=("$@")
+else
+    # The chapters in reading order, from SUMMARY.md's links.
+    mapfile -t pages < <(grep -o '([a-z0-9-]*\.md)' book/src/SUMMARY.md | tr -d '()' | sed 's/\.md$//')
+fi
+
+failed=0
+for page in "${pages[@]}"; do
+    file="$PWD/$html/$page.html"
+    if [ ! -f "$file" ]; then
+        echo "FAIL $page: no $html/$page.html" >&2
+        failed=1
+        continue
+    fi
+    "$browser" --no-sandbox --hide-scrollbars --window-size=1200,2000 \
+        --screenshot="$out/$page.png" "file://$file" >/dev/null 2>&1
+    dom=$("$browser" --no-sandbox --dump-dom "file://$file" 2>/dev/null)
+    problems=()
+    [ -s "$out/$page.png" ] || problems+=("no screenshot")
+    grep -q 'class="sidebar' <<<"$dom" || problems+=("no sidebar")
+    grep -qE 'class="(mobile-)?nav-chapters' <<<"$dom" || problems+=("no previous/next links")
+    # Every chart the page shows must exist next to it.
+    while read -r src; do
+        [ -f "$html/$src" ] || problems+=("missing image $src")
+    done < <(grep -o '<img src="[^"]*"' <<<"$dom" | sed 's/<img src="//; s/"$//')
+    if [ "${#problems[@]}" -eq 0 ]; then
+        echo "ok   $page ($(grep -c '<img src=' <<<"$dom" || true) images)"
+    else
+        echo "FAIL $page: ${problems[*]}" >&2
+        failed=1
+    fi
+done
+echo "screenshots in $out/"
+exit "$failed"
