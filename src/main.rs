@@ -34,6 +34,9 @@ enum Command {
     /// Run a contention sweep (throughput against threads, every
     /// implementation) without criterion, and print a table.
     Bench(cmd::bench::Args),
+    /// Redraw contention charts from their CSVs, with each CSV's own
+    /// machine fingerprint (a colleague's run, or after a style change).
+    Chart(cmd::chart::Args),
     /// The K most frequent lines of a file or of standard input: one query
     /// per line, printed as `count<TAB>query`.
     Topk(cmd::topk::Args),
@@ -63,6 +66,7 @@ fn main() -> ExitCode {
         Command::Reset(args) => cmd::reset::run(&args),
         Command::Watch(args) => cmd::watch::run(&args).map(|()| true),
         Command::Bench(args) => cmd::bench::run(&args).map(|()| true),
+        Command::Chart(args) => cmd::chart::run(&args).map(|()| true),
         Command::Topk(args) => cmd::topk::run(&args).map(|()| true),
         Command::Complete(args) => cmd::complete::run(&args).map(|()| true),
         Command::Segment(args) => cmd::segment::run(&args).map(|()| true),

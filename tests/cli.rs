@@ -506,3 +506,36 @@ fn crawl_refuses_bad_arguments_with_a_message() {
         );
     }
 }
+
+#[test]
+fn chart_redraws_from_a_csv_with_its_own_fingerprint() {
+    let dir = std::env::temp_dir().join(format!("concur-chart-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let book_csv =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("book/src/charts/hashmap.csv");
+    let csv = dir.join("hashmap.csv");
+    std::fs::copy(&book_csv, &csv).unwrap();
+    let out = concur(&["chart", csv.to_str().unwrap()]);
+    assert!(out.status.success(), "stderr: {}", text(&out.stderr));
+    let svg = std::fs::read_to_string(dir.join("hashmap.svg")).unwrap();
+    let commit = std::fs::read_to_string(&book_csv)
+        .unwrap()
+        .lines()
+        .find_map(|l| l.strip_prefix("# commit: ").map(str::to_string))
+        .unwrap();
+    assert!(
+        svg.contains(&format!("commit: {commit}")),
+        "the CSV's machine, not this one"
+    );
+    assert!(svg.contains("StripedMap"));
+
+    std::fs::write(&csv, "not a csv\n").unwrap();
+    let bad = concur(&["chart", csv.to_str().unwrap()]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(
+        text(&bad.stderr).contains("expected the header"),
+        "{}",
+        text(&bad.stderr)
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}

@@ -1,4 +1,5 @@
 pub mod bench;
+pub mod chart;
 pub mod check;
 pub mod complete;
 pub mod crawl;

@@ -17,7 +17,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use kit::report::{Chart, Fingerprint, Record, draw_svg, write_csv};
+use kit::report::{Chart, Fingerprint, Record, draw_svg, read_csv, write_csv};
 
 /// One implementation, ready to run on a point's prepared input.
 pub struct Contender {
@@ -260,14 +260,47 @@ pub fn write_results(
     let csv = dir.join(format!("{name}.csv"));
     let svg = dir.join(format!("{name}.svg"));
     write_csv(&csv, records, &fingerprint, notes).map_err(|e| format!("{}: {e}", csv.display()))?;
-    let mut machine = fingerprint.lines();
-    machine.retain(|line| !line.starts_with("python"));
+    let lines: Vec<String> = fingerprint
+        .lines()
+        .into_iter()
+        .chain(notes.iter().cloned())
+        .collect();
+    draw_contention(&svg, title, y_label, y_scale, records, &lines)?;
+    Ok((csv, svg))
+}
+
+/// Draws a contention chart whose caption is the `#` lines of its CSV: the
+/// machine on one line (Python left out: these charts do not involve it),
+/// the notes on the next.
+fn draw_contention(
+    svg: &Path,
+    title: &str,
+    y_label: &str,
+    y_scale: f64,
+    records: &[Record],
+    lines: &[String],
+) -> Result<(), String> {
+    let is_machine = |line: &&String| {
+        ["cores:", "cpu:", "rustc:", "commit:"]
+            .iter()
+            .any(|key| line.starts_with(key))
+    };
+    let machine: Vec<&str> = lines
+        .iter()
+        .filter(is_machine)
+        .map(String::as_str)
+        .collect();
+    let notes: Vec<&str> = lines
+        .iter()
+        .filter(|line| !is_machine(line) && !line.starts_with("python"))
+        .map(String::as_str)
+        .collect();
     let mut caption = vec![machine.join("; ")];
     if !notes.is_empty() {
         caption.push(notes.join("; "));
     }
     draw_svg(
-        &svg,
+        svg,
         &Chart {
             title,
             x_label: "threads",
@@ -277,8 +310,33 @@ pub fn write_results(
             records,
             caption: &caption,
         },
+    )
+}
+
+/// Redraws the chart of a sweep's CSV (`hashmap.csv` -> `hashmap.svg`,
+/// beside it) from the CSV alone: its records and its own fingerprint, not
+/// this machine's. For a CSV from another machine, or after a change to how
+/// charts are drawn.
+pub fn redraw(csv: &Path) -> Result<PathBuf, String> {
+    let (records, lines) = read_csv(csv).map_err(|e| e.to_string())?;
+    let exercise = records
+        .first()
+        .map(|r| r.exercise.clone())
+        .ok_or_else(|| format!("{}: no records to draw", csv.display()))?;
+    let sweep = sweeps()
+        .into_iter()
+        .find(|s| s.exercise == exercise)
+        .ok_or_else(|| format!("{}: no sweep called {exercise:?}", csv.display()))?;
+    let svg = csv.with_extension("svg");
+    draw_contention(
+        &svg,
+        sweep.title,
+        sweep.unit,
+        scale_of(sweep.unit),
+        &records,
+        &lines,
     )?;
-    Ok((csv, svg))
+    Ok(svg)
 }
 
 /// What a unit divides ops per second by: a million for "million ops/s"
