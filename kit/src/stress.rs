@@ -143,6 +143,16 @@ impl fmt::Display for Failure {
 
 impl std::error::Error for Failure {}
 
+/// Fails the test with the check's own message, which names the bug class
+/// it found: the other half of [`assert_caught`], for implementations that
+/// must pass.
+#[track_caller]
+pub fn assert_passes(check: Result<(), String>) {
+    if let Err(message) = check {
+        panic!("{message}");
+    }
+}
+
 /// For a bug zoo's tests: asserts that a check failed, and that its message
 /// names `bug_class`, then prints the message as a candidate with that bug
 /// would read it (`cargo test --test bugs -- --nocapture` shows it).

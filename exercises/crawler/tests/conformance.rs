@@ -3,11 +3,7 @@
 
 mod suite;
 
-fn pass(check: Result<(), String>) {
-    if let Err(message) = check {
-        panic!("{message}");
-    }
-}
+use kit::stress::assert_passes as pass;
 
 /// A module of tests per crawler: `starter::visits_every_page_once`.
 macro_rules! conformance {

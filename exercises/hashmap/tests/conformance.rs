@@ -4,6 +4,7 @@
 mod suite;
 
 use hashmap::{GlobalLockMap, RwLockMap, StripedMap};
+use kit::stress::assert_passes as pass;
 
 /// A module of tests per implementation, so a failure names both the map and
 /// the check: `starter::update_is_atomic`.
@@ -11,12 +12,6 @@ macro_rules! conformance {
     ($($module:ident: $map:ty),* $(,)?) => {$(
         mod $module {
             use super::*;
-
-            fn pass(check: Result<(), String>) {
-                if let Err(message) = check {
-                    panic!("{message}");
-                }
-            }
 
             #[test]
             fn sequential_matches_a_hashmap() {

@@ -5,11 +5,7 @@ mod suite;
 
 use segment::{ChannelPipeline, Rayon, ScopedThreads, Sequential};
 
-fn pass(check: Result<(), String>) {
-    if let Err(message) = check {
-        panic!("{message}");
-    }
-}
+use kit::stress::assert_passes as pass;
 
 /// A module of tests per strategy: `starter::matches_sequential_on_a_corpus`.
 macro_rules! conformance {

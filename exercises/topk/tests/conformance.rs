@@ -5,11 +5,7 @@ mod suite;
 
 use topk::{ExactGlobal, ExactSharded, LocalMerge, SpaceSaving, TopK};
 
-fn pass(check: Result<(), String>) {
-    if let Err(message) = check {
-        panic!("{message}");
-    }
-}
+use kit::stress::assert_passes as pass;
 
 /// A module of tests per exact implementation, so a failure names both the
 /// counter and the check: `starter::exact_under_threads`.

@@ -5,11 +5,7 @@ mod suite;
 
 use trie::{RwLockTrie, ShardedTrie, SnapshotTrie, Trie};
 
-fn pass(check: Result<(), String>) {
-    if let Err(message) = check {
-        panic!("{message}");
-    }
-}
+use kit::stress::assert_passes as pass;
 
 /// A module of tests per implementation, so a failure names both the
 /// service and the check: `starter::fuzzy_matches_brute_force`.
