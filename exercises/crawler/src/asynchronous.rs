@@ -143,19 +143,7 @@ async fn fetch(
         tokio::time::sleep(wait).await;
     }
     let mut response = client.get(&url).send().await.map_err(|e| e.to_string())?;
-    let header = |name: &str| {
-        response
-            .headers()
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string)
-    };
-    let (location, content_type, retry_after) = (
-        header("location"),
-        header("content-type"),
-        header("retry-after"),
-    );
-    let status = response.status().as_u16();
+    let (status, headers) = (response.status().as_u16(), response.headers().clone());
     let mut bytes = Vec::new();
     while bytes.len() < limit {
         match response.chunk().await.map_err(|e| e.to_string())? {
@@ -163,11 +151,5 @@ async fn fetch(
             None => break,
         }
     }
-    Ok(Response {
-        status,
-        location,
-        content_type,
-        retry_after,
-        body: String::from_utf8_lossy(&bytes).into_owned(),
-    })
+    Ok(Response::new(status, &headers, &bytes))
 }

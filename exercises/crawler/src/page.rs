@@ -16,6 +16,27 @@ pub struct Response {
     pub body: String,
 }
 
+impl Response {
+    /// A response from its status, its headers and the body read so far,
+    /// keeping only the headers a crawl acts on. Both HTTP clients (ureq
+    /// and reqwest) hand over the `http` crate's header map.
+    pub fn new(status: u16, headers: &ureq::http::HeaderMap, body: &[u8]) -> Self {
+        let header = |name: &str| {
+            headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+        };
+        Self {
+            status,
+            location: header("location"),
+            content_type: header("content-type"),
+            retry_after: header("retry-after"),
+            body: String::from_utf8_lossy(body).into_owned(),
+        }
+    }
+}
+
 /// What to do after a fetch.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Outcome {

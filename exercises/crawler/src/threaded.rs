@@ -144,18 +144,7 @@ pub(crate) fn agent(options: &crate::CrawlOptions) -> ureq::Agent {
 /// One GET, without following redirects; the body read up to `limit` bytes.
 pub(crate) fn fetch(agent: &ureq::Agent, url: &str, limit: usize) -> Result<Response, String> {
     let mut response = agent.get(url).call().map_err(|e| e.to_string())?;
-    let header = |name: &str| {
-        response
-            .headers()
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string)
-    };
-    let (location, content_type, retry_after) = (
-        header("location"),
-        header("content-type"),
-        header("retry-after"),
-    );
+    let (status, headers) = (response.status().as_u16(), response.headers().clone());
     let mut bytes = Vec::new();
     response
         .body_mut()
@@ -163,11 +152,5 @@ pub(crate) fn fetch(agent: &ureq::Agent, url: &str, limit: usize) -> Result<Resp
         .take(limit as u64)
         .read_to_end(&mut bytes)
         .map_err(|e| e.to_string())?;
-    Ok(Response {
-        status: response.status().as_u16(),
-        location,
-        content_type,
-        retry_after,
-        body: String::from_utf8_lossy(&bytes).into_owned(),
-    })
+    Ok(Response::new(status, &headers, &bytes))
 }
