@@ -162,12 +162,9 @@ fn main() {
                 Err(e) => eprintln!("warning: could not draw {}: {e}", path.display()),
             }
         }
-        for (file, contents) in [("serving.csv", &csv), ("serving.md", &table)] {
-            let path = dir.join(file);
-            match std::fs::create_dir_all(&dir).and_then(|()| std::fs::write(&path, contents)) {
-                Ok(()) => println!("table written:            {}", path.display()),
-                Err(e) => eprintln!("warning: could not write {}: {e}", path.display()),
-            }
-        }
     }
+    common::write_tables(
+        &[("serving.csv", &csv), ("serving.md", &table)],
+        common::full_run(),
+    );
 }
