@@ -484,6 +484,76 @@ fn crawl_prints_the_same_sorted_urls_with_threads_and_with_tokio() {
 }
 
 #[test]
+fn crawl_says_on_stderr_which_limit_cut_it_and_keeps_stdout_the_urls() {
+    use crawler::site::{Site, SiteConfig};
+    // The default site has an endless calendar: the page budget stops it.
+    let site = Site::start(SiteConfig::default(), 0).unwrap();
+    let url = site.url();
+    let out = concur(&["crawl", &url, "--max-pages", "30"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("stopped by the page budget of 30 pages")
+            && stderr.contains("discovered URLs left unfetched")
+            && stderr.contains("--max-pages"),
+        "{stderr}"
+    );
+    let stdout = text(&out.stdout);
+    assert!(stdout.lines().count() > 30, "{stdout}");
+    assert!(
+        stdout.lines().all(|line| line.starts_with(&url)),
+        "{stdout}"
+    );
+
+    // A finite site deeper than any old default is crawled whole, and
+    // nothing is said about limits.
+    let deep = Site::start(
+        SiteConfig {
+            pages: 10,
+            traps: false,
+            chain: 60,
+            ..SiteConfig::default()
+        },
+        0,
+    )
+    .unwrap();
+    let out = concur(&["crawl", &deep.url(), "--async"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains(&format!("{}archive/60\n", deep.url())),
+        "{}",
+        text(&out.stdout)
+    );
+    assert!(
+        !text(&out.stderr).contains("stopped by"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn crawl_of_a_dead_start_page_fails_with_a_one_line_reason() {
+    let closed = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        format!("http://{}/", listener.local_addr().unwrap())
+    };
+    for mode in [&["--threads", "2"][..], &["--async"][..]] {
+        let mut args = vec!["crawl", closed.as_str()];
+        args.extend(mode);
+        let out = concur(&args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        let stderr = text(&out.stderr);
+        assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
+        assert!(
+            stderr.contains(&format!("cannot fetch the start page {closed}"))
+                && stderr.contains("refused"),
+            "{args:?}: {stderr}"
+        );
+        assert_eq!(text(&out.stdout), "", "{args:?}");
+    }
+}
+
+#[test]
 fn crawl_refuses_bad_arguments_with_a_message() {
     for (args, message) in [
         (vec!["crawl", "not a url"], "not a URL to crawl"),

@@ -1,10 +1,10 @@
 //! `concur crawl URL [--threads N | --async --concurrency N] [--max-pages N]
-//! [--respect-robots]`
+//! [--max-depth D] [--max-body-bytes B] [--respect-robots]`
 
 use std::io::{self, BufWriter, Write};
 
 use anyhow::{Result, bail};
-use crawler::{AsyncCrawler, CrawlOptions, ThreadPoolCrawler};
+use crawler::{AsyncCrawler, CrawlOptions, LimitHit, ThreadPoolCrawler};
 
 use super::finish_output;
 
@@ -21,12 +21,15 @@ pub struct Args {
     /// Requests in flight at once for the tokio crawler.
     #[arg(long, value_name = "N", requires = "asynchronous")]
     concurrency: Option<usize>,
-    /// Pages fetched at most.
+    /// Pages fetched at most: what stops a trap (an endless calendar).
     #[arg(long, value_name = "N", default_value_t = 10_000)]
     max_pages: usize,
-    /// Links followed from the start at most.
-    #[arg(long, value_name = "N", default_value_t = 32)]
-    max_depth: u32,
+    /// Links followed from the start at most (default: no depth limit).
+    #[arg(long, value_name = "D")]
+    max_depth: Option<u32>,
+    /// Bytes read of a page at most; links past the cut are not seen.
+    #[arg(long, value_name = "B", default_value_t = CrawlOptions::default().max_body_bytes)]
+    max_body_bytes: usize,
     /// Never request a path that robots.txt disallows.
     #[arg(long)]
     respect_robots: bool,
@@ -40,10 +43,14 @@ pub fn run(args: &Args) -> Result<()> {
     if args.max_pages == 0 {
         bail!("--max-pages must be at least 1");
     }
+    if args.max_body_bytes == 0 {
+        bail!("--max-body-bytes must be at least 1");
+    }
     let options = CrawlOptions {
         workers,
         max_pages: args.max_pages,
-        max_depth: args.max_depth,
+        max_depth: args.max_depth.unwrap_or(u32::MAX),
+        max_body_bytes: args.max_body_bytes,
         respect_robots: args.respect_robots,
         ..CrawlOptions::default()
     };
@@ -65,6 +72,9 @@ pub fn run(args: &Args) -> Result<()> {
         report.pages as f64 / seconds.max(1e-9),
         report.peak_in_flight
     );
+    for hit in &report.limits_hit {
+        eprintln!("crawl: {}", cut_short(hit));
+    }
     let mut out = BufWriter::new(io::stdout().lock());
     let written = report
         .urls
@@ -72,4 +82,32 @@ pub fn run(args: &Args) -> Result<()> {
         .try_for_each(|url| writeln!(out, "{url}"))
         .and_then(|()| out.flush());
     finish_output(written)
+}
+
+/// What a limit left out, and the flag that raises it.
+fn cut_short(hit: &LimitHit) -> String {
+    match *hit {
+        LimitHit::Pages {
+            max_pages,
+            unfetched,
+        } => format!(
+            "stopped by the page budget of {max_pages} pages: {unfetched} discovered URLs \
+             left unfetched (raise it with --max-pages N)"
+        ),
+        LimitHit::Depth {
+            max_depth,
+            unfetched,
+        } => format!(
+            "stopped by the depth limit: {unfetched} discovered URLs lie more than \
+             {max_depth} links from the start and were left unfetched (raise --max-depth, \
+             or leave it out for no limit)"
+        ),
+        LimitHit::Body {
+            max_body_bytes,
+            pages,
+        } => format!(
+            "{pages} pages were longer than {max_body_bytes} bytes and were cut there, so \
+             links past the cut were not seen (raise it with --max-body-bytes B)"
+        ),
+    }
 }

@@ -1,4 +1,5 @@
-//! `concur serve-site [--port P] [--pages N] [--latency-ms L] [--seed S]`
+//! `concur serve-site [--port P] [--pages N] [--latency-ms L] [--seed S]
+//! [--links-per-page K] [--chain D] [--no-traps]`
 
 use std::time::Duration;
 
@@ -25,11 +26,18 @@ pub struct Args {
     /// Leave out the infinite calendar and the 429 page.
     #[arg(long)]
     no_traps: bool,
+    /// Add a finite chain of pages this deep from the home page
+    /// (`/archive/1` links to `/archive/2` ...), as pagination is.
+    #[arg(long, value_name = "D", default_value_t = 0)]
+    chain: usize,
 }
 
 pub fn run(args: &Args) -> Result<()> {
     if args.pages == 0 || args.pages > 10_000_000 {
         bail!("--pages takes a count from 1 to 10000000");
+    }
+    if args.chain > 10_000_000 {
+        bail!("--chain takes a depth from 0 to 10000000");
     }
     if args.latency_ms > 60_000 {
         bail!("--latency-ms takes at most 60000 (a minute)");
@@ -40,6 +48,7 @@ pub fn run(args: &Args) -> Result<()> {
         seed: args.seed,
         links_per_page: args.links_per_page,
         traps: !args.no_traps,
+        chain: args.chain,
     };
     let site = Site::start(config, args.port)
         .with_context(|| format!("cannot listen on 127.0.0.1:{}", args.port))?;

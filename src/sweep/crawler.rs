@@ -37,6 +37,7 @@ pub fn site_config() -> SiteConfig {
         seed: 5,
         links_per_page: 8,
         traps: false,
+        chain: 0,
     }
 }
 

@@ -13,9 +13,9 @@ use std::time::{Duration, Instant};
 use tokio::task::JoinSet;
 use url::Url;
 
-use crate::page::{Outcome, Response, allowed, disallowed, outcome};
-use crate::threaded::MAX_RETRIES;
-use crate::{CrawlError, CrawlOptions, CrawlReport, FrontierState};
+use crate::page::{Outcome, Response, allowed, disallowed, error_chain, outcome, start_failure};
+use crate::threaded::{MAX_RETRIES, gave_up};
+use crate::{CrawlError, CrawlOptions, CrawlReport, FrontierState, LimitHit};
 
 // ANCHOR: asynchronous
 /// A crawler on tokio with an async HTTP client (reqwest).
@@ -63,7 +63,9 @@ impl AsyncCrawler {
         let mut state = FrontierState::new(start.as_str(), self.options.limits());
         let mut tasks: JoinSet<(String, u32, Result<Response, String>)> = JoinSet::new();
         let mut retries: HashMap<String, usize> = HashMap::new();
-        let (mut pages, mut errors, mut peak) = (0, 0, 0);
+        let (mut pages, mut errors, mut peak, mut truncated) = (0, 0, 0, 0);
+        // The start URL is the only one at depth 0.
+        let mut start_failed: Option<String> = None;
         loop {
             // Fill every free slot: the join set's size is the bound on
             // requests in flight.
@@ -72,6 +74,9 @@ impl AsyncCrawler {
                     break;
                 };
                 if !allowed(&url, &rules) {
+                    if depth == 0 {
+                        start_failed = Some("robots.txt disallows it".into());
+                    }
                     state.report([], depth);
                     continue;
                 }
@@ -87,6 +92,9 @@ impl AsyncCrawler {
                 break;
             };
             let (url, depth, response) = done.map_err(|e| CrawlError::Runtime(e.to_string()))?;
+            if depth == 0 {
+                start_failed = start_failure(&response);
+            }
             let Ok(response) = response else {
                 errors += 1;
                 state.report([], depth);
@@ -96,6 +104,9 @@ impl AsyncCrawler {
             if response.status >= 400 && response.status != 429 {
                 errors += 1;
             }
+            if response.truncated {
+                truncated += 1;
+            }
             let page = Url::parse(&url).expect("the frontier holds parsed URLs");
             match outcome(&page, &response, &origin) {
                 Outcome::Links(links) => state.report(links, depth),
@@ -104,6 +115,9 @@ impl AsyncCrawler {
                     *tries += 1;
                     if *tries > MAX_RETRIES {
                         errors += 1;
+                        if depth == 0 {
+                            start_failed = Some(gave_up());
+                        }
                         state.report([], depth);
                     } else {
                         // The same slot waits and asks again; nobody else
@@ -118,6 +132,12 @@ impl AsyncCrawler {
             }
         }
         debug_assert!(state.is_over());
+        if let Some(why) = start_failed {
+            return Err(CrawlError::Start {
+                url: start.to_string(),
+                why,
+            });
+        }
         let mut urls = state.seen();
         urls.sort();
         Ok(CrawlReport {
@@ -126,6 +146,7 @@ impl AsyncCrawler {
             errors,
             peak_in_flight: peak,
             elapsed: started.elapsed(),
+            limits_hit: LimitHit::from_counts(&self.options, state.left_out(), truncated),
         })
     }
 }
@@ -142,14 +163,17 @@ async fn fetch(
     if !wait.is_zero() {
         tokio::time::sleep(wait).await;
     }
-    let mut response = client.get(&url).send().await.map_err(|e| e.to_string())?;
+    let mut response = client.get(&url).send().await.map_err(|e| error_chain(&e))?;
     let (status, headers) = (response.status().as_u16(), response.headers().clone());
     let mut bytes = Vec::new();
-    while bytes.len() < limit {
-        match response.chunk().await.map_err(|e| e.to_string())? {
-            Some(chunk) => bytes.extend_from_slice(&chunk[..chunk.len().min(limit - bytes.len())]),
+    // One byte past the limit tells a cut body from one exactly `limit` long.
+    while bytes.len() <= limit {
+        match response.chunk().await.map_err(|e| error_chain(&e))? {
+            Some(chunk) => {
+                bytes.extend_from_slice(&chunk[..chunk.len().min(limit + 1 - bytes.len())])
+            }
             None => break,
         }
     }
-    Ok(Response::new(status, &headers, &bytes))
+    Ok(Response::new(status, &headers, &bytes, limit))
 }

@@ -20,9 +20,10 @@
 //! both queue it.
 //!
 //! **Bounded.** A site can be infinite (a calendar whose every month links
-//! to the next). URLs deeper than `max_depth` links from the start are
-//! recorded as discovered but never fetched, and at most `max_pages` are
-//! fetched in all.
+//! to the next). At most `max_pages` pages are fetched in all, and URLs
+//! deeper than `max_depth` links from the start (if a depth limit is set)
+//! are recorded as discovered but never fetched. The frontier counts what
+//! each limit left unfetched, so a crawl cut short can say so.
 
 use std::collections::{HashSet, VecDeque};
 
@@ -33,7 +34,7 @@ use kit::sync::{Condvar, Mutex};
 pub struct Limits {
     /// Pages fetched at most.
     pub max_pages: usize,
-    /// Links followed from the start at most.
+    /// Links followed from the start at most (`u32::MAX`: no limit).
     pub max_depth: u32,
 }
 
@@ -55,6 +56,8 @@ pub struct FrontierState {
     busy: usize,
     /// URLs handed out for fetching.
     taken: usize,
+    /// URLs discovered deeper than `max_depth`: seen, never queued.
+    too_deep: usize,
     limits: Limits,
 }
 
@@ -65,6 +68,7 @@ impl FrontierState {
             seen: HashSet::from([start.to_string()]),
             busy: 0,
             taken: 0,
+            too_deep: 0,
             limits,
         }
     }
@@ -88,8 +92,12 @@ impl FrontierState {
     pub fn report(&mut self, links: impl IntoIterator<Item = String>, depth: u32) {
         let depth = depth.saturating_add(1);
         for link in links {
-            if self.seen.insert(link.clone()) && depth <= self.limits.max_depth {
-                self.queue.push_back((link, depth));
+            if self.seen.insert(link.clone()) {
+                if depth <= self.limits.max_depth {
+                    self.queue.push_back((link, depth));
+                } else {
+                    self.too_deep += 1;
+                }
             }
         }
         self.busy -= 1;
@@ -117,8 +125,31 @@ impl FrontierState {
     pub fn taken(&self) -> usize {
         self.taken
     }
+
+    /// What the limits left out so far: URLs queued but never fetched
+    /// because the page budget is spent, and URLs discovered deeper than
+    /// `max_depth`. Final once the crawl is over.
+    pub fn left_out(&self) -> LeftOut {
+        LeftOut {
+            over_budget: if self.taken >= self.limits.max_pages {
+                self.queue.len()
+            } else {
+                0
+            },
+            too_deep: self.too_deep,
+        }
+    }
 }
 // ANCHOR_END: state
+
+/// Discovered URLs a crawl's limits kept it from fetching.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LeftOut {
+    /// Queued when the page budget ran out.
+    pub over_budget: usize,
+    /// Deeper than the depth limit.
+    pub too_deep: usize,
+}
 
 // ANCHOR: frontier
 /// The frontier for many threads: the state behind one lock, and a
@@ -181,6 +212,11 @@ impl Frontier {
     /// Pages handed out for fetching.
     pub fn taken(&self) -> usize {
         self.state.lock().taken()
+    }
+
+    /// What the limits left out (see [`FrontierState::left_out`]).
+    pub fn left_out(&self) -> LeftOut {
+        self.state.lock().left_out()
     }
 }
 // ANCHOR_END: frontier

@@ -48,11 +48,11 @@ mod threaded;
 
 #[cfg(not(loom))]
 pub use asynchronous::AsyncCrawler;
-pub use frontier::{Frontier, FrontierState, Limits};
+pub use frontier::{Frontier, FrontierState, LeftOut, Limits};
 #[cfg(not(loom))]
 pub use http_parser::HttpParser;
 pub use leetcode::crawl;
-pub use options::{CrawlOptions, CrawlReport};
+pub use options::{CrawlOptions, CrawlReport, LimitHit};
 #[cfg(not(loom))]
 pub use threaded::ThreadPoolCrawler;
 
@@ -63,6 +63,9 @@ pub enum CrawlError {
     BadUrl(String),
     /// The async runtime or HTTP client could not start.
     Runtime(String),
+    /// The start page could not be fetched (refused, timed out, 4xx/5xx,
+    /// or disallowed by robots.txt): the crawl found nothing.
+    Start { url: String, why: String },
 }
 
 impl std::fmt::Display for CrawlError {
@@ -70,6 +73,9 @@ impl std::fmt::Display for CrawlError {
         match self {
             CrawlError::BadUrl(why) => write!(f, "not a URL to crawl: {why}"),
             CrawlError::Runtime(why) => write!(f, "could not start: {why}"),
+            CrawlError::Start { url, why } => {
+                write!(f, "cannot fetch the start page {url}: {why}")
+            }
         }
     }
 }

@@ -14,13 +14,17 @@ pub struct Response {
     pub content_type: Option<String>,
     pub retry_after: Option<String>,
     pub body: String,
+    /// The body went on past the crawl's byte limit and was cut there.
+    pub truncated: bool,
 }
 
 impl Response {
     /// A response from its status, its headers and the body read so far,
-    /// keeping only the headers a crawl acts on. Both HTTP clients (ureq
-    /// and reqwest) hand over the `http` crate's header map.
-    pub fn new(status: u16, headers: &ureq::http::HeaderMap, body: &[u8]) -> Self {
+    /// keeping only the headers a crawl acts on and at most `limit` bytes of
+    /// the body. Both HTTP clients (ureq and reqwest) hand over the `http`
+    /// crate's header map; both read one byte past the limit, so that a cut
+    /// body is told apart from one exactly `limit` long.
+    pub fn new(status: u16, headers: &ureq::http::HeaderMap, body: &[u8], limit: usize) -> Self {
         let header = |name: &str| {
             headers
                 .get(name)
@@ -32,9 +36,38 @@ impl Response {
             location: header("location"),
             content_type: header("content-type"),
             retry_after: header("retry-after"),
-            body: String::from_utf8_lossy(body).into_owned(),
+            body: String::from_utf8_lossy(&body[..body.len().min(limit)]).into_owned(),
+            truncated: body.len() > limit,
         }
     }
+}
+
+/// Why the start page's fetch leaves the crawl with nothing, if it does: it
+/// could not be fetched at all, or it answered 4xx/5xx (a 429 is retried
+/// first). curl and wget fail the same way, and scripts rely on it.
+pub(crate) fn start_failure(response: &Result<Response, String>) -> Option<String> {
+    match response {
+        Err(why) => Some(why.clone()),
+        Ok(r) if r.status >= 400 && r.status != 429 => Some(format!("HTTP status {}", r.status)),
+        Ok(_) => None,
+    }
+}
+
+/// An error and its causes on one line: "error sending request: connection
+/// refused", not only the outermost layer.
+pub(crate) fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut line = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let text = cause.to_string();
+        // Some layers repeat their cause in their own message.
+        if !line.contains(&text) {
+            line.push_str(": ");
+            line.push_str(&text);
+        }
+        source = cause.source();
+    }
+    line
 }
 
 /// What to do after a fetch.

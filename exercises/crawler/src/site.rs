@@ -10,7 +10,10 @@
 //! to `/secret/j`), a page that answers 429 with `Retry-After: 1` the first
 //! time (`/slow-down`), a link inside an HTML comment (not a link),
 //! `mailto:` and `javascript:` links, and another host. Page 0 also links
-//! to `/calendar/0`, a trap: every month links to the next, forever.
+//! to `/calendar/0`, a trap: every month links to the next, forever. With
+//! `chain` set, page 0 links to `/archive/1` too, the start of a finite
+//! chain `chain` pages deep (`/archive/i` links to `/archive/i+1`), as a
+//! blog's or forum's pagination is.
 //!
 //! Every response waits `latency` first (a timer, not a busy thread), so a
 //! crawler's concurrency is what sets its pace. The site counts requests
@@ -44,6 +47,8 @@ pub struct SiteConfig {
     /// a crawl (a chain of months, a Retry-After wait), which measures
     /// latency, not throughput.
     pub traps: bool,
+    /// How deep the finite `/archive/` chain from page 0 goes (0: none).
+    pub chain: usize,
 }
 
 impl Default for SiteConfig {
@@ -54,6 +59,7 @@ impl Default for SiteConfig {
             seed: 1,
             links_per_page: 3,
             traps: true,
+            chain: 0,
         }
     }
 }
@@ -110,6 +116,9 @@ pub fn page_links(config: &SiteConfig, i: usize) -> Vec<(String, bool)> {
     if i == 0 && config.traps {
         links.push(("/calendar/0".to_string(), true));
         links.push(("/slow-down".to_string(), true));
+    }
+    if i == 0 && config.chain > 0 {
+        links.push(("/archive/1".to_string(), true));
     }
     links
 }
@@ -198,6 +207,18 @@ fn respond(
             vec![],
             "text/html",
             html("private", &links, "/commented/private"),
+        );
+    }
+    if let Some(a) = number("/archive/").filter(|a| (1..=config.chain).contains(a)) {
+        let links: Vec<(String, bool)> = (a < config.chain)
+            .then(|| (format!("/archive/{}", a + 1), true))
+            .into_iter()
+            .collect();
+        return (
+            200,
+            vec![],
+            "text/html",
+            html(&format!("archive page {a}"), &links, "/commented/archive"),
         );
     }
     if let Some(m) = number("/calendar/") {

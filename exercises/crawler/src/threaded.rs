@@ -14,8 +14,8 @@ use std::time::Instant;
 use kit::sync::Mutex;
 use url::Url;
 
-use crate::page::{Outcome, Response, allowed, disallowed, outcome};
-use crate::{CrawlError, CrawlOptions, CrawlReport, Frontier};
+use crate::page::{Outcome, Response, allowed, disallowed, error_chain, outcome, start_failure};
+use crate::{CrawlError, CrawlOptions, CrawlReport, Frontier, LimitHit};
 
 /// How many times a URL answering 429 is asked again.
 pub(crate) const MAX_RETRIES: usize = 3;
@@ -59,19 +59,25 @@ impl ThreadPoolCrawler {
             Vec::new()
         };
         let frontier = Frontier::with_limits(start.as_str(), limits);
-        let (pages, errors, in_flight, peak) = (
+        let (pages, errors, in_flight, peak, truncated) = (
+            AtomicUsize::new(0),
             AtomicUsize::new(0),
             AtomicUsize::new(0),
             AtomicUsize::new(0),
             AtomicUsize::new(0),
         );
         let retries: Mutex<HashMap<String, usize>> = Mutex::default();
+        // The start URL is the only one at depth 0.
+        let start_failed: Mutex<Option<String>> = Mutex::default();
         std::thread::scope(|scope| {
             for _ in 0..self.options.concurrency() {
                 scope.spawn(|| {
                     while let Some((url, depth)) = frontier.next() {
                         if !allowed(&url, &rules) {
                             // Discovered, never requested.
+                            if depth == 0 {
+                                *start_failed.lock() = Some("robots.txt disallows it".into());
+                            }
                             frontier.done([], depth);
                             continue;
                         }
@@ -80,6 +86,9 @@ impl ThreadPoolCrawler {
                         peak.fetch_max(now, Ordering::SeqCst);
                         let response = fetch(&url);
                         in_flight.fetch_sub(1, Ordering::SeqCst);
+                        if depth == 0 {
+                            *start_failed.lock() = start_failure(&response);
+                        }
                         let Ok(response) = response else {
                             errors.fetch_add(1, Ordering::Relaxed);
                             frontier.done([], depth);
@@ -89,6 +98,9 @@ impl ThreadPoolCrawler {
                         // ANCHOR_END: counters
                         if response.status >= 400 && response.status != 429 {
                             errors.fetch_add(1, Ordering::Relaxed);
+                        }
+                        if response.truncated {
+                            truncated.fetch_add(1, Ordering::Relaxed);
                         }
                         let page = Url::parse(&url).expect("the frontier holds parsed URLs");
                         match outcome(&page, &response, &origin) {
@@ -102,6 +114,9 @@ impl ThreadPoolCrawler {
                                 };
                                 if tries > MAX_RETRIES {
                                     errors.fetch_add(1, Ordering::Relaxed);
+                                    if depth == 0 {
+                                        *start_failed.lock() = Some(gave_up());
+                                    }
                                     frontier.done([], depth);
                                 } else {
                                     // Honour Retry-After: this thread waits,
@@ -115,6 +130,12 @@ impl ThreadPoolCrawler {
                 });
             }
         });
+        if let Some(why) = start_failed.into_inner() {
+            return Err(CrawlError::Start {
+                url: start.to_string(),
+                why,
+            });
+        }
         let mut urls = frontier.seen();
         urls.sort();
         Ok(CrawlReport {
@@ -123,10 +144,20 @@ impl ThreadPoolCrawler {
             errors: errors.into_inner(),
             peak_in_flight: peak.into_inner(),
             elapsed: started.elapsed(),
+            limits_hit: LimitHit::from_counts(
+                &self.options,
+                frontier.left_out(),
+                truncated.into_inner(),
+            ),
         })
     }
 }
 // ANCHOR_END: threaded
+
+/// Why a URL that kept answering 429 was given up on.
+pub(crate) fn gave_up() -> String {
+    format!("HTTP status 429 (too many requests), still after {MAX_RETRIES} retries")
+}
 
 /// A blocking client that reports redirects and error statuses as they
 /// are instead of following or failing on them.
@@ -141,16 +172,17 @@ pub(crate) fn agent(options: &crate::CrawlOptions) -> ureq::Agent {
         .into()
 }
 
-/// One GET, without following redirects; the body read up to `limit` bytes.
+/// One GET, without following redirects; the body read up to `limit` bytes
+/// (and one more, to tell whether it went on).
 pub(crate) fn fetch(agent: &ureq::Agent, url: &str, limit: usize) -> Result<Response, String> {
-    let mut response = agent.get(url).call().map_err(|e| e.to_string())?;
+    let mut response = agent.get(url).call().map_err(|e| error_chain(&e))?;
     let (status, headers) = (response.status().as_u16(), response.headers().clone());
     let mut bytes = Vec::new();
     response
         .body_mut()
         .as_reader()
-        .take(limit as u64)
+        .take(limit as u64 + 1)
         .read_to_end(&mut bytes)
-        .map_err(|e| e.to_string())?;
-    Ok(Response::new(status, &headers, &bytes))
+        .map_err(|e| error_chain(&e))?;
+    Ok(Response::new(status, &headers, &bytes, limit))
 }

@@ -162,3 +162,136 @@ fn both_crawlers_end_on_a_trap_site() {
         }
     }
 }
+
+/// Pagination makes a finite site deep: `/archive/1` ... `/archive/60`, one
+/// link after another. With default options both crawlers find all of it,
+/// and say no limit was hit.
+#[test]
+fn both_crawlers_follow_a_deep_finite_chain_with_default_options() {
+    const DEPTH: usize = 60;
+    let config = SiteConfig {
+        pages: 20,
+        traps: false,
+        chain: DEPTH,
+        ..SiteConfig::default()
+    };
+    let threads: suite::HttpCrawlFn =
+        |url, options| ThreadPoolCrawler::new(options.clone()).crawl(url);
+    let tasks: suite::HttpCrawlFn = |url, options| AsyncCrawler::new(options.clone()).crawl(url);
+    for (name, crawl) in [("thread pool", threads), ("tokio", tasks)] {
+        let site = Site::start(config, 0).unwrap();
+        let report = crawl(&site.url(), &CrawlOptions::default()).unwrap();
+        let archive: Vec<&String> = report
+            .urls
+            .iter()
+            .filter(|u| u.contains("/archive/"))
+            .collect();
+        assert_eq!(archive.len(), DEPTH, "{name}: {archive:?}");
+        assert!(
+            report
+                .urls
+                .contains(&format!("{}archive/{DEPTH}", site.url())),
+            "{name}: the last page of the chain is missing"
+        );
+        assert_eq!(report.limits_hit, [], "{name}: no limit stopped this crawl");
+    }
+}
+
+/// Every limit that cuts a crawl short is reported, with what it left out.
+#[test]
+fn both_crawlers_report_the_limits_that_cut_them() {
+    use crawler::LimitHit;
+    let threads: suite::HttpCrawlFn =
+        |url, options| ThreadPoolCrawler::new(options.clone()).crawl(url);
+    let tasks: suite::HttpCrawlFn = |url, options| AsyncCrawler::new(options.clone()).crawl(url);
+    for (name, crawl) in [("thread pool", threads), ("tokio", tasks)] {
+        // The calendar never ends: only the page budget stops it.
+        let site = Site::start(config(), 0).unwrap();
+        let pages = CrawlOptions {
+            max_pages: 40,
+            ..CrawlOptions::default()
+        };
+        let report = crawl(&site.url(), &pages).unwrap();
+        match report.limits_hit.as_slice() {
+            [
+                LimitHit::Pages {
+                    max_pages: 40,
+                    unfetched,
+                },
+            ] => assert!(*unfetched > 0, "{name}"),
+            other => panic!("{name}: page budget of 40: {other:?}"),
+        }
+        assert!(report.urls.len() > 40, "{name}: discovered URLs are kept");
+
+        let site = Site::start(config(), 0).unwrap();
+        let depth = CrawlOptions {
+            max_depth: 2,
+            ..CrawlOptions::default()
+        };
+        let report = crawl(&site.url(), &depth).unwrap();
+        assert!(
+            matches!(
+                report.limits_hit.as_slice(),
+                [LimitHit::Depth { max_depth: 2, unfetched }] if *unfetched > 0
+            ),
+            "{name}: depth 2: {:?}",
+            report.limits_hit
+        );
+
+        // Every page of the site is longer than 100 bytes.
+        let site = Site::start(config(), 0).unwrap();
+        let body = CrawlOptions {
+            max_body_bytes: 100,
+            max_depth: 1,
+            ..CrawlOptions::default()
+        };
+        let report = crawl(&site.url(), &body).unwrap();
+        assert!(
+            report.limits_hit.iter().any(
+                |hit| matches!(hit, LimitHit::Body { max_body_bytes: 100, pages } if *pages > 0)
+            ),
+            "{name}: body limit of 100 bytes: {:?}",
+            report.limits_hit
+        );
+    }
+}
+
+/// A start page that cannot be fetched is an error, not an empty crawl:
+/// nothing listening, a 404, a start robots.txt forbids.
+#[test]
+fn both_crawlers_fail_when_the_start_page_cannot_be_fetched() {
+    use crawler::CrawlError;
+    let closed = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        format!("http://{}/", listener.local_addr().unwrap())
+    };
+    let site = Site::start(config(), 0).unwrap();
+    let missing = format!("{}missing/1", site.url());
+    let private = format!("{}private/1", site.url());
+    let threads: suite::HttpCrawlFn =
+        |url, options| ThreadPoolCrawler::new(options.clone()).crawl(url);
+    let tasks: suite::HttpCrawlFn = |url, options| AsyncCrawler::new(options.clone()).crawl(url);
+    for (name, crawl) in [("thread pool", threads), ("tokio", tasks)] {
+        for (url, respect_robots, why) in [
+            (&closed, false, "refused"),
+            (&missing, false, "HTTP status 404"),
+            (&private, true, "robots.txt disallows it"),
+        ] {
+            let options = CrawlOptions {
+                respect_robots,
+                ..CrawlOptions::default()
+            };
+            match crawl(url, &options) {
+                Err(CrawlError::Start {
+                    url: failed,
+                    why: got,
+                }) => {
+                    assert_eq!(&failed, url, "{name}");
+                    assert!(got.contains(why), "{name}: {url}: {got}");
+                    assert!(!got.contains('\n'), "{name}: one line: {got}");
+                }
+                other => panic!("{name}: {url}: expected a start error, got {other:?}"),
+            }
+        }
+    }
+}

@@ -25,6 +25,7 @@ pub fn build(py: Python<'_>, size: Size) -> Result<Workload> {
         seed: 3,
         links_per_page: 3,
         traps: false,
+        chain: 0,
     };
     let site = Site::start(config, 0).context("cannot start the local test site on 127.0.0.1")?;
     let url = Arc::new(site.url());
