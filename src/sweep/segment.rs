@@ -1,5 +1,6 @@
 //! The segmentation sweep: megabytes per second against workers for every
-//! strategy, with where the time went.
+//! strategy and for `jieba-rs` (the field's Rust segmenter, on the same
+//! dictionary and text, without its HMM), with where the time went.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -7,7 +8,8 @@ use std::sync::{Mutex, OnceLock};
 use std::time::Duration;
 
 use segment::{
-    ChannelPipeline, Dictionary, Rayon, ScopedThreads, Segmenter, Sequential, Strategy, Timings,
+    ChannelPipeline, Cut, Dictionary, Rayon, ScopedThreads, Segmenter, Sequential, Strategy,
+    Timings,
 };
 
 use super::{Contender, Point, Sweep};
@@ -38,13 +40,48 @@ pub fn fixture() -> &'static (String, Segmenter) {
     })
 }
 
+/// jieba-rs behind our `Cut`: the peer, on jieba's own dictionary.
+#[derive(Debug)]
+pub struct JiebaRs(jieba_rs::Jieba);
+
+impl Cut for JiebaRs {
+    fn cut<'a>(&self, text: &'a str) -> Vec<&'a str> {
+        self.0
+            .cut(text, false)
+            .into_iter()
+            .map(|token| token.word)
+            .collect()
+    }
+}
+
+/// The peer, built once per process.
+pub fn peer() -> &'static JiebaRs {
+    static PEER: OnceLock<JiebaRs> = OnceLock::new();
+    PEER.get_or_init(|| {
+        let mut dictionary = std::io::BufReader::new(Dictionary::jieba_text().as_bytes());
+        JiebaRs(jieba_rs::Jieba::with_dict(&mut dictionary).expect("jieba-rs loads the dictionary"))
+    })
+}
+
+/// Corpus lines on which the peer and our segmenter give the same tokens,
+/// and all lines: a peer is only worth timing if it does the same work.
+pub fn peer_agreement() -> (usize, usize) {
+    let (corpus, ours) = fixture();
+    let lines: Vec<&str> = corpus.lines().collect();
+    let same = lines
+        .iter()
+        .filter(|line| ours.cut(line) == peer().cut(line))
+        .count();
+    (same, lines.len())
+}
+
 fn points(workers: &[usize]) -> Box<dyn Iterator<Item = Point>> {
     let workers = workers.to_vec();
     Box::new(workers.into_iter().map(point))
 }
 
 fn point(workers: usize) -> Point {
-    let contenders = [
+    let mut contenders: Vec<Contender> = [
         ("Sequential", run(Sequential, workers)),
         ("ScopedThreads", run(ScopedThreads, workers)),
         ("ChannelPipeline", run(ChannelPipeline, workers)),
@@ -58,6 +95,21 @@ fn point(workers: usize) -> Point {
     .into_iter()
     .map(|(name, run)| Contender { name, run })
     .collect();
+    // jieba-rs segments on one thread: it stands beside Sequential.
+    if workers == 1 {
+        contenders.push(Contender {
+            name: "jieba-rs",
+            run: Box::new(|| {
+                let (corpus, _) = fixture();
+                let peer = peer();
+                let started = std::time::Instant::now();
+                for line in corpus.lines() {
+                    std::hint::black_box(peer.cut(line));
+                }
+                started.elapsed()
+            }),
+        });
+    }
     Point {
         exercise: "segment",
         workload: "jieba-corpus",
@@ -130,16 +182,10 @@ pub fn timings_markdown() -> String {
 }
 
 fn timings_report() -> String {
+    let (same, lines) = peer_agreement();
     format!(
-        "Where the time went (medians; the pipeline's segmenting is busy time per worker):\n\n{}",
+        "jieba-rs and concur agree on {same} of {lines} corpus lines.\n\n\
+         Where the time went (medians; the pipeline's segmenting is busy time per worker):\n\n{}",
         timings_markdown()
     )
-}
-
-/// An extra contender, for a peer only the benches can build.
-pub fn contender(name: &'static str, run: impl Fn() -> Duration + 'static) -> Contender {
-    Contender {
-        name,
-        run: Box::new(run),
-    }
 }
