@@ -42,6 +42,7 @@ mod options;
 pub mod page;
 #[cfg(not(loom))]
 pub mod site;
+#[cfg(feature = "starter")]
 pub mod starter;
 #[cfg(not(loom))]
 mod threaded;

@@ -4,30 +4,31 @@
 mod suite;
 
 use crawler::buggy::{crawl_double_fetch, crawl_premature};
+use kit::bugs;
 use kit::stress::assert_caught;
 
 #[test]
 fn premature_termination_is_caught() {
-    assert_caught(
-        suite::visits_every_page_once(crawl_premature),
-        "premature termination",
-    );
+    assert_caught(bugs::PREMATURE_TERMINATION, || {
+        suite::visits_every_page_once(crawl_premature)
+    });
+    assert_caught(bugs::PREMATURE_TERMINATION, || {
+        suite::fetches_in_parallel(crawl_premature)
+    });
 }
 
 #[test]
 fn double_fetch_is_caught() {
-    assert_caught(
-        suite::visits_every_page_once(crawl_double_fetch),
-        "double fetch",
-    );
+    assert_caught(bugs::CHECK_THEN_ACT, || {
+        suite::each_page_fetched_once_under_contention(crawl_double_fetch)
+    });
 }
 
 #[test]
 fn an_unbounded_frontier_is_caught() {
-    assert_caught(
-        suite::ends_on_a_trap_site(crawler::buggy::crawl_unbounded),
-        "unbounded frontier",
-    );
+    assert_caught(bugs::UNBOUNDED_FRONTIER, || {
+        suite::ends_on_a_trap_site(crawler::buggy::crawl_unbounded)
+    });
 }
 
 /// Each bug is in one place only.

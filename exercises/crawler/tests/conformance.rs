@@ -1,5 +1,6 @@
 //! One suite, run over every crawler (and over the starter with
-//! `--features starter`). The checks live in `suite/mod.rs`.
+//! `--features starter`). The checks live in `suite/mod.rs`; each runs
+//! under a watchdog (`kit::stress`), so a hang fails with a name.
 
 mod suite;
 
@@ -13,17 +14,22 @@ macro_rules! conformance {
 
             #[test]
             fn leetcode_examples() {
-                pass(suite::leetcode_examples($crawl));
+                pass(|| suite::leetcode_examples($crawl));
             }
 
             #[test]
             fn visits_every_page_once() {
-                pass(suite::visits_every_page_once($crawl));
+                pass(|| suite::visits_every_page_once($crawl));
+            }
+
+            #[test]
+            fn each_page_fetched_once_under_contention() {
+                pass(|| suite::each_page_fetched_once_under_contention($crawl));
             }
 
             #[test]
             fn fetches_in_parallel() {
-                pass(suite::fetches_in_parallel($crawl));
+                pass(|| suite::fetches_in_parallel($crawl));
             }
         }
     )*};

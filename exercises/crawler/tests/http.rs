@@ -65,6 +65,9 @@ fn expected(site: &Site, respect_robots: bool, max_depth: u32) -> Vec<String> {
         if let Some(m) = number("/calendar/") {
             return vec![format!("{base}calendar/{}", m + 1)];
         }
+        if path == "/bad-bytes" {
+            return vec![format!("{base}after-bad-bytes")];
+        }
         vec![]
     };
     let mut seen = BTreeSet::from([base.to_string()]);

@@ -107,6 +107,30 @@ impl ConcurrentMap<u64, u64> for CheckThenActMap {
 // ANCHOR_END: check_then_act
 striped_wrapper!(CheckThenActMap);
 
+type Guard<'a> = kit::sync::RwLockWriteGuard<'a, hashbrown::HashTable<(u64, u64)>>;
+
+/// The transfer itself, once both shards are held: the part the deadlock
+/// bugs get right.
+fn move_amount(
+    from_shard: &mut Guard<'_>,
+    to_shard: &mut Guard<'_>,
+    (from_hash, from): (u64, &u64),
+    (to_hash, to): (u64, &u64),
+    amount: u64,
+) -> Result<(), TransferError> {
+    let balance = |shard: &Guard<'_>, hash: u64, key: &u64| {
+        shard.find(hash, |(k, _)| k == key).map(|(_, v)| *v)
+    };
+    let (debited, credited) = transfer_balances(
+        balance(from_shard, from_hash, from),
+        balance(to_shard, to_hash, to),
+        amount,
+    )?;
+    crate::striped::set(from_shard, from_hash, from, debited);
+    crate::striped::set(to_shard, to_hash, to, credited);
+    Ok(())
+}
+
 // ANCHOR: lock_order
 /// **Lock-order deadlock.** `transfer` locks the shard of `from`, then the
 /// shard of `to`. Thread 1 moves a to b and holds a's shard; thread 2 moves
@@ -129,19 +153,61 @@ impl ConcurrentMap<u64, u64> for LockOrderDeadlockMap {
         // BUG: the order of the two locks depends on the arguments.
         let mut from_shard = map.shards[a].write();
         let mut to_shard = map.shards[b].write();
-        let (debited, credited) = transfer_balances(
-            from_shard
-                .find(from_hash, |(k, _)| k == from)
-                .map(|(_, v)| *v),
-            to_shard.find(to_hash, |(k, _)| k == to).map(|(_, v)| *v),
+        move_amount(
+            &mut from_shard,
+            &mut to_shard,
+            (from_hash, from),
+            (to_hash, to),
             amount,
-        )?;
-        crate::striped::set(&mut from_shard, from_hash, from, debited);
-        crate::striped::set(&mut to_shard, to_hash, to, credited);
-        Ok(())
+        )
     }
 
     forward!(insert get remove update get_or_insert_with len);
 }
 // ANCHOR_END: lock_order
 striped_wrapper!(LockOrderDeadlockMap);
+
+// ANCHOR: self_deadlock
+/// **Self-deadlock.** `transfer` takes its two shard locks in index order,
+/// which rules out the lock-order deadlock, but forgets that both keys can
+/// live in the same shard. Then it asks for that shard's lock a second
+/// time while holding it; the locks are not reentrant, so the thread waits
+/// for itself, for ever.
+#[derive(Debug)]
+pub struct SameShardSelfDeadlockMap(Inner);
+
+impl ConcurrentMap<u64, u64> for SameShardSelfDeadlockMap {
+    fn with_capacity(capacity: usize) -> Self {
+        Self(Inner::with_capacity(capacity))
+    }
+
+    fn transfer(&self, from: &u64, to: &u64, amount: u64) -> Result<(), TransferError> {
+        if from == to {
+            return self.0.transfer(from, to, amount);
+        }
+        let map = &self.0;
+        let (from_hash, to_hash) = (map.hash(from), map.hash(to));
+        let (a, b) = (map.shard_of_hash(from_hash), map.shard_of_hash(to_hash));
+        // Lock order by index: right. BUG: when a == b, the second write()
+        // waits for the first, held by this very thread.
+        let (low, high) = (a.min(b), a.max(b));
+        let mut first = map.shards[low].write();
+        let mut second = map.shards[high].write();
+        let (from_shard, to_shard) = if a == low {
+            (&mut first, &mut second)
+        } else {
+            (&mut second, &mut first)
+        };
+        move_amount(
+            from_shard,
+            to_shard,
+            (from_hash, from),
+            (to_hash, to),
+            amount,
+        )
+    }
+
+    forward!(insert get remove update get_or_insert_with len);
+}
+// ANCHOR_END: self_deadlock
+striped_wrapper!(SameShardSelfDeadlockMap);

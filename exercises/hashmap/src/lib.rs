@@ -193,6 +193,7 @@ where
 pub mod buggy;
 mod global_lock;
 mod rwlock;
+#[cfg(feature = "starter")]
 pub mod starter;
 mod striped;
 

@@ -3,20 +3,23 @@
 
 mod suite;
 
-use hashmap::buggy::{CheckThenActMap, LockOrderDeadlockMap, LostUpdateMap};
+use hashmap::buggy::{
+    CheckThenActMap, LockOrderDeadlockMap, LostUpdateMap, SameShardSelfDeadlockMap,
+};
 use hashmap::{ConcurrentMap, Counter, GlobalLockMap, Striped, TransferError};
+use kit::bugs;
 use kit::stress::assert_caught;
 
 #[test]
 fn lost_update_is_caught() {
-    assert_caught(suite::update_is_atomic::<LostUpdateMap>(), "lost update");
+    assert_caught(bugs::LOST_UPDATE, suite::update_is_atomic::<LostUpdateMap>);
 }
 
 #[test]
 fn check_then_act_is_caught() {
     assert_caught(
-        suite::get_or_insert_with_runs_f_once::<CheckThenActMap>(),
-        "check-then-act race",
+        bugs::CHECK_THEN_ACT,
+        suite::get_or_insert_with_runs_f_once::<CheckThenActMap>,
     );
 }
 
@@ -25,9 +28,25 @@ fn check_then_act_is_caught() {
 #[test]
 fn lock_order_deadlock_is_caught() {
     assert_caught(
-        suite::transfers_conserve_and_never_deadlock::<LockOrderDeadlockMap>(),
-        "lock-order deadlock",
+        bugs::LOCK_ORDER_DEADLOCK,
+        suite::transfers_conserve_and_never_deadlock::<LockOrderDeadlockMap>,
     );
+}
+
+/// A one-thread check, a hang: the watchdog names it in seconds, by the
+/// stuck thread being blocked rather than running.
+#[test]
+fn same_shard_self_deadlock_is_caught() {
+    let started = std::time::Instant::now();
+    assert_caught(
+        bugs::SELF_DEADLOCK,
+        suite::transfer_within_one_stripe::<SameShardSelfDeadlockMap>,
+    );
+    assert_caught(
+        bugs::SELF_DEADLOCK,
+        suite::sequential_on_one_stripe::<SameShardSelfDeadlockMap>,
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(45));
 }
 
 /// Each bug is in one method only: the other checks pass, so a failure points
@@ -36,6 +55,10 @@ fn lock_order_deadlock_is_caught() {
 fn each_bug_breaks_only_its_own_method() {
     assert_eq!(suite::update_is_atomic::<CheckThenActMap>(), Ok(()));
     assert_eq!(suite::update_is_atomic::<LockOrderDeadlockMap>(), Ok(()));
+    assert_eq!(
+        suite::update_is_atomic::<SameShardSelfDeadlockMap>(),
+        Ok(())
+    );
     assert_eq!(
         suite::get_or_insert_with_runs_f_once::<LostUpdateMap>(),
         Ok(())
@@ -101,7 +124,7 @@ impl ConcurrentMap<u64, u64> for FakeStripes {
 #[test]
 fn a_global_lock_posing_as_stripes_is_caught() {
     assert_caught(
-        suite::stripes_lock_independently::<FakeStripes>(),
-        "no striping",
+        bugs::NO_STRIPING,
+        suite::stripes_lock_independently::<FakeStripes>,
     );
 }

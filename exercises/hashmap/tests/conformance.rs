@@ -1,5 +1,6 @@
 //! One suite, run over every implementation (and over the starter with
-//! `--features starter`). The checks live in `suite/mod.rs`.
+//! `--features starter`). The checks live in `suite/mod.rs`; each runs
+//! under a watchdog (`kit::stress`), so a hang fails with a name.
 
 mod suite;
 
@@ -15,27 +16,57 @@ macro_rules! conformance {
 
             #[test]
             fn sequential_matches_a_hashmap() {
-                pass(suite::sequential_matches_model::<$map>());
+                pass(suite::sequential_matches_model::<$map>);
             }
 
             #[test]
             fn update_is_atomic() {
-                pass(suite::update_is_atomic::<$map>());
+                pass(suite::update_is_atomic::<$map>);
             }
 
             #[test]
             fn get_or_insert_with_runs_f_once() {
-                pass(suite::get_or_insert_with_runs_f_once::<$map>());
+                pass(suite::get_or_insert_with_runs_f_once::<$map>);
             }
 
             #[test]
             fn transfers_conserve_and_never_deadlock() {
-                pass(suite::transfers_conserve_and_never_deadlock::<$map>());
+                pass(suite::transfers_conserve_and_never_deadlock::<$map>);
             }
 
             #[test]
             fn concurrent_writes_all_land() {
-                pass(suite::concurrent_writes_all_land::<$map>());
+                pass(suite::concurrent_writes_all_land::<$map>);
+            }
+
+            #[test]
+            fn reads_during_writes_see_written_values() {
+                pass(suite::reads_during_writes_see_written_values::<$map>);
+            }
+        }
+    )*};
+}
+
+/// What only a striped map promises: stripes that lock independently, and
+/// keys that share a stripe handled as carefully as keys that do not.
+macro_rules! striped {
+    ($($module:ident: $map:ty),* $(,)?) => {$(
+        mod $module {
+            use super::*;
+
+            #[test]
+            fn sequential_on_one_stripe() {
+                pass(suite::sequential_on_one_stripe::<$map>);
+            }
+
+            #[test]
+            fn transfer_within_one_stripe() {
+                pass(suite::transfer_within_one_stripe::<$map>);
+            }
+
+            #[test]
+            fn stripes_lock_independently() {
+                pass(suite::stripes_lock_independently::<$map>);
             }
         }
     )*};
@@ -47,25 +78,16 @@ conformance! {
     striped: StripedMap<u64, u64>,
 }
 
+striped! {
+    striped_stripes: StripedMap<u64, u64>,
+}
+
 #[cfg(feature = "starter")]
 conformance! {
     starter: hashmap::starter::StarterMap<u64, u64>,
 }
 
-// Only the striped maps promise that stripes lock independently.
-#[test]
-fn striped_stripes_lock_independently() {
-    if let Err(message) = suite::stripes_lock_independently::<StripedMap<u64, u64>>() {
-        panic!("{message}");
-    }
-}
-
 #[cfg(feature = "starter")]
-#[test]
-fn starter_stripes_lock_independently() {
-    if let Err(message) =
-        suite::stripes_lock_independently::<hashmap::starter::StarterMap<u64, u64>>()
-    {
-        panic!("{message}");
-    }
+striped! {
+    starter_stripes: hashmap::starter::StarterMap<u64, u64>,
 }

@@ -33,7 +33,9 @@ pub trait Cut: Sync {
 ///
 /// The output is one list of tokens per line of `text` (the line terminator,
 /// `\n` or `\r\n`, excluded), in input order, and identical whatever the
-/// number of workers: parallelism must not change the answer.
+/// number of workers: parallelism must not change the answer. At most
+/// `workers` threads segment at once, and with more than one worker on a
+/// large text, more than one does.
 pub trait Strategy: Sync {
     fn segment<'a, C: Cut>(&self, text: &'a str, cut: &C, workers: usize) -> Segmented<'a>;
 }
@@ -103,6 +105,7 @@ mod rayon_strategy;
 pub mod reorder;
 mod scoped;
 mod sequential;
+#[cfg(feature = "starter")]
 pub mod starter;
 pub mod stream;
 mod unicode;

@@ -1,5 +1,6 @@
 //! One suite, run over every strategy (and over the starter with
-//! `--features starter`). The checks live in `suite/mod.rs`.
+//! `--features starter`). The checks live in `suite/mod.rs`; each runs
+//! under a watchdog (`kit::stress`), so a hang fails with a name.
 
 mod suite;
 
@@ -15,12 +16,22 @@ macro_rules! conformance {
 
             #[test]
             fn matches_sequential_on_random_text() {
-                pass(suite::matches_sequential_on_random_text(&$strategy));
+                pass(|| suite::matches_sequential_on_random_text($strategy));
             }
 
             #[test]
             fn matches_sequential_on_a_corpus() {
-                pass(suite::matches_sequential_on_a_corpus(&$strategy));
+                pass(|| suite::matches_sequential_on_a_corpus($strategy));
+            }
+
+            #[test]
+            fn matches_sequential_at_the_edges() {
+                pass(|| suite::matches_sequential_at_the_edges($strategy));
+            }
+
+            #[test]
+            fn uses_several_threads_within_the_bound() {
+                pass(|| suite::more_than_one_worker_works($strategy));
             }
         }
     )*};
@@ -38,35 +49,16 @@ conformance! {
 }
 
 #[test]
-fn parallel_strategies_really_use_several_threads() {
-    pass(suite::more_than_one_worker_works(&ScopedThreads));
-    pass(suite::more_than_one_worker_works(&ChannelPipeline));
-    pass(suite::more_than_one_worker_works(&Rayon));
-}
-
-#[cfg(feature = "starter")]
-#[test]
-fn starter_really_uses_several_threads() {
-    pass(suite::more_than_one_worker_works(
-        &segment::starter::StarterPipeline,
-    ));
-}
-
-#[test]
 fn sequential_is_the_reference_and_uses_one_thread() {
-    let check = suite::more_than_one_worker_works(&Sequential);
+    let check = suite::more_than_one_worker_works(Sequential);
     assert!(check.is_err_and(|e| e.contains("only 1 thread")));
 }
 
 #[test]
 fn word_counts_match_one_thread() {
-    let corpus = segment::corpus::generate(200_000, 5);
-    pass(suite::counts_match(
-        |t, c, w| segment::count::count_shared(t, c, w),
-        &corpus,
-    ));
-    pass(suite::counts_match(
-        |t, c, w| segment::count::count_local(t, c, w),
-        &corpus,
-    ));
+    pass(|| {
+        let corpus = segment::corpus::generate(200_000, 5);
+        suite::counts_match(|t, c, w| segment::count::count_shared(t, c, w), &corpus)?;
+        suite::counts_match(|t, c, w| segment::count::count_local(t, c, w), &corpus)
+    });
 }

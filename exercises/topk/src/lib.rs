@@ -32,13 +32,17 @@ pub trait TopK: Send + Sync {
     }
 
     /// Counts `n` occurrences of `query` at once (a batch, or a spike).
+    /// With `n = 0` no count changes; a query only ever recorded that way
+    /// has count 0, and `top` may list it (last) or leave it out.
     fn record_n(&self, query: &str, n: u64);
 
     /// The `k` most frequent queries with their counts: count descending,
     /// then query ascending by bytes, so that ties have one right answer.
     /// Fewer than `k` if fewer queries were seen. Callable while other
-    /// threads record: the answer reflects some recent moment, and a count
-    /// never goes backwards between two calls.
+    /// threads record: the answer reflects some recent moment (each count
+    /// includes every record of its query that finished before the call,
+    /// and none that had not begun when it returned), and a count never
+    /// goes backwards between two calls.
     fn top(&self, k: usize) -> Vec<(String, u64)>;
 }
 // ANCHOR_END: contract
@@ -102,6 +106,7 @@ mod exact_global;
 mod exact_sharded;
 mod local_merge;
 mod space_saving;
+#[cfg(feature = "starter")]
 pub mod starter;
 pub mod stream;
 mod summary;

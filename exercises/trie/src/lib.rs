@@ -34,7 +34,9 @@ pub trait Suggester: Send + Sync {
     /// the user meant to type.
     fn suggest_fuzzy(&self, prefix: &str, max_edits: usize, k: usize) -> Vec<(String, u64)>;
 
-    /// Counts `n` more searches for `sentence` (a hot term).
+    /// Counts `n` more searches for `sentence` (a hot term). With `n = 0`
+    /// nothing changes: a sentence never recorded with `n > 0` is never
+    /// suggested.
     fn record(&self, sentence: &str, n: u64) {
         self.record_batch(&[(sentence, n)]);
     }
@@ -55,6 +57,7 @@ mod leetcode;
 mod rwlock;
 mod sharded;
 mod snapshot;
+#[cfg(feature = "starter")]
 pub mod starter;
 mod trie;
 

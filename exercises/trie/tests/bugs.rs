@@ -3,23 +3,22 @@
 
 mod suite;
 
+use kit::bugs;
 use kit::stress::assert_caught;
 use trie::buggy::{StaleMemoTrie, TornBatchTrie};
 
 #[test]
 fn stale_memo_is_caught() {
-    assert_caught(
-        suite::sequential_matches_model(StaleMemoTrie::new),
-        "stale suggestion",
-    );
+    assert_caught(bugs::STALE_READ, || {
+        suite::sequential_matches_model(StaleMemoTrie::new)
+    });
 }
 
 #[test]
 fn half_applied_batch_is_caught() {
-    assert_caught(
-        suite::readers_see_only_real_states(TornBatchTrie::new),
-        "half-applied update",
-    );
+    assert_caught(bugs::TORN_UPDATE, || {
+        suite::readers_see_only_real_states(TornBatchTrie::new)
+    });
 }
 
 /// Each bug is in one place only: what it does not touch still passes.

@@ -1,17 +1,23 @@
 //! The conformance suite, shared by `conformance.rs` (every strategy must
-//! pass) and `bugs.rs` (every bug-zoo variant must fail). Each check returns
-//! `Err` with a message that names the bug class it found.
+//! pass) and `bugs.rs` (every bug-zoo variant must fail).
+//!
+//! Each check tests promises of the `Strategy` contract in `src/lib.rs` (the
+//! README's "What the suite checks" lists them) and returns `Err` with a
+//! message that names the bug class it found (`kit::bugs`).
 
 #![allow(dead_code)] // each test binary uses a different part of the suite
 
 use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread::ThreadId;
+use std::time::Duration;
 
+use kit::bugs;
 use kit::sync::Mutex;
 use proptest::prelude::{prop, prop_oneof};
 use proptest::strategy::Strategy as _;
-use proptest::test_runner::{Config, TestCaseError, TestRunner};
+use proptest::test_runner::{Config, TestCaseError, TestError, TestRunner};
 use segment::{Cut, Dictionary, Segmenter, Sequential, Strategy, UnicodeWords};
 
 /// jieba's dictionary, loaded once for the whole test binary.
@@ -22,42 +28,68 @@ pub fn jieba() -> &'static Segmenter {
 
 /// Names the difference between a strategy's lines and the sequential ones.
 fn diagnose(got: &[Vec<&str>], want: &[Vec<&str>]) -> Option<String> {
+    let shown = |tokens: &[&str]| -> String {
+        let quoted: Vec<String> = tokens
+            .iter()
+            .map(|t| format!("\"{}\"", t.escape_debug()))
+            .collect();
+        format!("[{}]", quoted.join(", "))
+    };
     if got.len() != want.len() {
-        return Some(format!(
-            "chunk boundary inside a line: the text has {} lines, the output {}. \
-             Chunks must end at line ends.",
+        let first = (0..got.len().min(want.len())).find(|&i| got[i] != want[i]);
+        return Some(bugs::CHUNK_BOUNDARY.says(format!(
+            "the text has {} lines, the output {}{}. Chunks must end at line ends.",
             want.len(),
-            got.len()
-        ));
+            got.len(),
+            first.map_or(String::new(), |i| format!(
+                "; line {} differs first: {} where one thread gives {}",
+                i + 1,
+                shown(&got[i]),
+                shown(&want[i])
+            ))
+        )));
     }
     let first = (0..got.len()).find(|&i| got[i] != want[i])?;
     let (mut a, mut b) = (got.to_vec(), want.to_vec());
     a.sort();
     b.sort();
     if a == b {
-        return Some(format!(
-            "results merged out of order: every line is right, but line {first} is not where it belongs. \
-             Put chunks back in input order, not in the order they finish."
-        ));
+        return Some(bugs::OUT_OF_ORDER.says(format!(
+            "every line is right, but line {} is not where it belongs. \
+             Put chunks back in input order, not in the order they finish.",
+            first + 1
+        )));
     }
-    Some(format!(
-        "wrong tokens at line {first}: got {:?}, one thread gives {:?}",
-        got[first], want[first]
-    ))
+    Some(bugs::WRONG_ANSWER.says(format!(
+        "line {} came out as {}, one thread gives {}",
+        first + 1,
+        shown(&got[first]),
+        shown(&want[first])
+    )))
 }
 
 fn piece() -> impl proptest::strategy::Strategy<Value = String> {
     prop_oneof![
         4 => prop::sample::select(vec!["北京", "大学", "生活", "研究", "生命", "的", "起源", "中华人民共和国", "我们"]),
         1 => prop::sample::select(vec!["Rust", "GPU", "3.14", "e-mail", "C++", "x"]),
-        1 => prop::sample::select(vec!["，", "。", "！", " ", "  ", "\t", "😀", "é", "\r\n", "\n", "\n\n"]),
+        1 => prop::sample::select(vec!["，", "。", "！", " ", "  ", "\t", "😀", "é", "\r\n", "\n", "\n\n", "\r"]),
     ]
     .prop_map(str::to_string)
 }
 
-/// Random texts on one to eight workers: every strategy's output equals the
-/// sequential one, for both ways of cutting.
-pub fn matches_sequential_on_random_text<S: Strategy>(strategy: &S) -> Result<(), String> {
+/// How long a check on small texts may take before it counts as stuck.
+const SMALL: Duration = Duration::from_secs(20);
+
+/// Random texts on one to eight workers (more workers than lines, too):
+/// every strategy's output equals the sequential one, for both ways of
+/// cutting, with `\n`, `\r\n`, a lone `\r`, empty lines, no final line end.
+pub fn matches_sequential_on_random_text<S: Strategy + Send + 'static>(
+    strategy: S,
+) -> Result<(), String> {
+    kit::stress::watch(SMALL, move || run_random_text(&strategy))
+}
+
+fn run_random_text<S: Strategy>(strategy: &S) -> Result<(), String> {
     let config = Config {
         cases: 64,
         failure_persistence: None,
@@ -72,13 +104,22 @@ pub fn matches_sequential_on_random_text<S: Strategy>(strategy: &S) -> Result<()
             ] {
                 if let Some(problem) = problem {
                     return Err(TestCaseError::fail(format!(
-                        "{name} mode, {workers} workers: {problem}"
+                        "{problem} ({name} mode, {workers} workers)"
                     )));
                 }
             }
             Ok(())
         })
-        .map_err(|e| e.to_string())
+        .map_err(|e| match e {
+            TestError::Fail(why, (text, workers)) => {
+                let why = bugs::named(why.message());
+                format!(
+                    "{why}. The shortest text that shows it, on {workers} workers: \"{}\"",
+                    text.escape_debug()
+                )
+            }
+            TestError::Abort(why) => bugs::WRONG_ANSWER.says(format!("the test gave up: {why}")),
+        })
 }
 
 fn compare<S: Strategy, C: Cut>(
@@ -92,24 +133,89 @@ fn compare<S: Strategy, C: Cut>(
     diagnose(&got, &want)
 }
 
-/// A corpus of a few hundred kilobytes at 1, 2, 3, 4 and 8 workers: the same
-/// lines as one thread, in the same order.
-pub fn matches_sequential_on_a_corpus<S: Strategy>(strategy: &S) -> Result<(), String> {
+/// A corpus of a few hundred kilobytes at 1, 2, 3, 4 and 8 workers, and
+/// again with a segmenter that takes a different, random time per line (so
+/// workers finish in an order unlike the input's): the same lines as one
+/// thread, in the same order.
+pub fn matches_sequential_on_a_corpus<S: Strategy>(strategy: S) -> Result<(), String> {
     let corpus = segment::corpus::generate(300_000, 7);
     let want = Sequential.segment(&corpus, jieba(), 1).lines;
     for workers in [1, 2, 3, 4, 8] {
         let got = strategy.segment(&corpus, jieba(), workers).lines;
         if let Some(problem) = diagnose(&got, &want) {
-            return Err(format!("{workers} workers: {problem}"));
+            return Err(format!("{problem} ({workers} workers)"));
+        }
+    }
+    let jitter = Jitter(jieba());
+    for workers in [2, 3] {
+        let got = strategy.segment(&corpus, &jitter, workers).lines;
+        if let Some(problem) = diagnose(&got, &want) {
+            return Err(format!(
+                "{problem} ({workers} workers, lines taking random times)"
+            ));
         }
     }
     Ok(())
 }
 
-/// A `Cut` that notes which threads called it.
+/// Texts at the edges: nothing, one line, blank lines only, one line far
+/// longer than the rest, no final line end, and more workers than lines.
+pub fn matches_sequential_at_the_edges<S: Strategy>(strategy: S) -> Result<(), String> {
+    let long: String = "我们研究生命的起源。".repeat(5_000);
+    let texts = [
+        String::new(),
+        "\n".to_string(),
+        "\n\n\n".to_string(),
+        "北京大学".to_string(),
+        "北京大学\r\n".to_string(),
+        format!("短\n{long}\n短\n"),
+        "a\nb\nc".to_string(),
+        "一\r二\n三".to_string(),
+    ];
+    for text in &texts {
+        let want = Sequential.segment(text, jieba(), 1).lines;
+        for workers in [1, 2, 5, 16] {
+            let got = strategy.segment(text, jieba(), workers).lines;
+            if let Some(problem) = diagnose(&got, &want) {
+                let shown: String = text.chars().take(40).collect();
+                return Err(format!(
+                    "{problem} (the text \"{}\"{}, {workers} workers)",
+                    shown.escape_debug(),
+                    if text.chars().count() > 40 { "..." } else { "" }
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A `Cut` that takes a different, pseudo-random time for each line: the
+/// schedule a real corpus makes, where some lines are long.
+pub struct Jitter<'c, C>(pub &'c C);
+
+impl<C: Cut> Cut for Jitter<'_, C> {
+    fn cut<'a>(&self, text: &'a str) -> Vec<&'a str> {
+        let spins = text
+            .bytes()
+            .fold(7u32, |h, b| h.wrapping_mul(31).wrapping_add(b.into()))
+            % 2_000;
+        for _ in 0..spins {
+            std::hint::spin_loop();
+        }
+        if spins % 97 == 0 {
+            std::thread::yield_now();
+        }
+        self.0.cut(text)
+    }
+}
+
+/// A `Cut` that notes which threads called it, and how many called it at
+/// once.
 pub struct Witness<'c, C> {
     inner: &'c C,
     threads: Mutex<HashSet<ThreadId>>,
+    now: AtomicUsize,
+    peak: AtomicUsize,
 }
 
 impl<'c, C: Cut> Witness<'c, C> {
@@ -117,6 +223,8 @@ impl<'c, C: Cut> Witness<'c, C> {
         Self {
             inner,
             threads: Mutex::default(),
+            now: AtomicUsize::new(0),
+            peak: AtomicUsize::new(0),
         }
     }
 }
@@ -124,21 +232,34 @@ impl<'c, C: Cut> Witness<'c, C> {
 impl<C: Cut> Cut for Witness<'_, C> {
     fn cut<'a>(&self, text: &'a str) -> Vec<&'a str> {
         self.threads.lock().insert(std::thread::current().id());
-        self.inner.cut(text)
+        let now = self.now.fetch_add(1, Ordering::SeqCst) + 1;
+        self.peak.fetch_max(now, Ordering::SeqCst);
+        let tokens = self.inner.cut(text);
+        self.now.fetch_sub(1, Ordering::SeqCst);
+        tokens
     }
 }
 
 /// Parallelism is the point: with four workers on a corpus, more than one
-/// thread really segments.
-pub fn more_than_one_worker_works<S: Strategy>(strategy: &S) -> Result<(), String> {
+/// thread really segments; and the bound holds: never more than `workers`
+/// threads segment at once.
+pub fn more_than_one_worker_works<S: Strategy>(strategy: S) -> Result<(), String> {
     let corpus = segment::corpus::generate(300_000, 3);
-    let witness = Witness::new(jieba());
-    strategy.segment(&corpus, &witness, 4);
-    let threads = witness.threads.lock().len();
-    if threads < 2 {
-        return Err(format!(
-            "no parallelism: with 4 workers, only {threads} thread segmented anything"
-        ));
+    for workers in [2, 4] {
+        let witness = Witness::new(jieba());
+        strategy.segment(&corpus, &witness, workers);
+        let threads = witness.threads.lock().len();
+        if threads < 2 {
+            return Err(bugs::NO_PARALLELISM.says(format!(
+                "with {workers} workers, only {threads} thread segmented anything"
+            )));
+        }
+        let peak = witness.peak.load(Ordering::SeqCst);
+        if peak > workers {
+            return Err(bugs::BOUND_EXCEEDED.says(format!(
+                "with {workers} workers, {peak} threads were segmenting at once"
+            )));
+        }
     }
     Ok(())
 }
@@ -161,17 +282,18 @@ pub fn counts_match<'a>(
     for workers in [1, 2, 4, 8] {
         let got = count(corpus, jieba(), workers);
         if let Some((word, n)) = want.iter().find(|(w, n)| got.get(*w) != Some(n)) {
-            return Err(format!(
-                "{workers} workers: lost count: {word:?} occurs {n} times, counted {:?}",
+            return Err(bugs::LOST_UPDATE.says(format!(
+                "\"{word}\" occurs {n} times, counted {} ({workers} workers)",
                 got.get(word)
-            ));
+                    .map_or("not at all".to_string(), |c| format!("{c} times"))
+            )));
         }
         if got.len() != want.len() {
-            return Err(format!(
-                "{workers} workers: {} distinct words, expected {}",
+            return Err(bugs::WRONG_ANSWER.says(format!(
+                "{} distinct words counted, the text has {} ({workers} workers)",
                 got.len(),
                 want.len()
-            ));
+            )));
         }
     }
     Ok(())

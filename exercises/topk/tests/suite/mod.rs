@@ -1,17 +1,22 @@
 //! The conformance suite, shared by `conformance.rs` (every implementation
-//! must pass) and `bugs.rs` (every bug-zoo variant must fail). Each check
-//! returns `Err` with a message that names the bug class it found.
+//! must pass) and `bugs.rs` (every bug-zoo variant must fail).
+//!
+//! Each check tests promises of the `TopK` contract in `src/lib.rs` (the
+//! README's "What the suite checks" lists them) and returns `Err` with a
+//! message that names the bug class it found (`kit::bugs`).
 
 #![allow(dead_code)] // each test binary uses a different part of the suite
 
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::Duration;
 
+use kit::bugs;
 use kit::stress::Stress;
-use kit::workload::Queries;
+use kit::workload::{Queries, Rng};
 use proptest::prelude::*;
-use proptest::test_runner::{Config, TestCaseError, TestRunner};
+use proptest::test_runner::{Config, TestCaseError, TestError, TestRunner};
 use topk::TopK;
 
 /// The true counts of a stream, as a sorted top list.
@@ -19,47 +24,89 @@ pub fn model_top(counts: &HashMap<String, u64>, k: usize) -> Vec<(String, u64)> 
     topk::select_top(counts.iter().map(|(q, &c)| (q.as_str(), c)), k)
 }
 
-/// Names what is wrong with `got` against the true `counts`, or None.
+/// What is wrong with `got`, the answer to `top(k)`, against the true
+/// `counts`, or None. A query recorded only with `n = 0` has count 0, and
+/// the contract lets `top` list it (last) or leave it out.
 fn diagnose(got: &[(String, u64)], counts: &HashMap<String, u64>, k: usize) -> Option<String> {
     for (query, reported) in got {
         let actual = counts.get(query).copied().unwrap_or(0);
+        let q = query.escape_debug();
         if *reported < actual {
-            return Some(format!(
-                "stale or lost count: top reported {query:?} with {reported}, it was recorded {actual} times"
-            ));
+            return Some(bugs::STALE_READ.says(format!(
+                "top reported \"{q}\" with {reported}, but it was recorded {actual} times"
+            )));
         }
         if *reported > actual {
-            return Some(format!(
-                "overcount: top reported {query:?} with {reported}, it was recorded only {actual} times"
-            ));
+            return Some(bugs::WRONG_ANSWER.says(format!(
+                "top reported \"{q}\" with {reported}, but it was recorded only {actual} times"
+            )));
         }
     }
+    if got.len() > k {
+        return Some(bugs::WRONG_ANSWER.says(format!(
+            "top({k}) returned {} entries: {}",
+            got.len(),
+            bugs::listed(got)
+        )));
+    }
+    let nonzero = |top: &[(String, u64)]| -> Vec<(String, u64)> {
+        top.iter().filter(|(_, c)| *c > 0).cloned().collect()
+    };
     let want = model_top(counts, k);
-    (got != want.as_slice()).then(|| {
-        format!("wrong top {k}: got {got:?}, the counts give {want:?} (order: count descending, then query by bytes)")
+    (nonzero(got) != nonzero(&want)).then(|| {
+        bugs::WRONG_ANSWER.says(format!(
+            "top({k}) returned {}, the counts give {} (order: count descending, then query \
+             ascending by bytes)",
+            bugs::listed(got),
+            bugs::listed(&want)
+        ))
     })
 }
 
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 enum Cmd {
     Record(usize),
     RecordN(usize, u64),
     Top(usize),
 }
 
-/// Queries that tie and sort by bytes in tricky ways.
-const WORDS: [&str; 8] = ["a", "b", "B", "ab", "a b", "é", "z", "aa"];
+impl std::fmt::Debug for Cmd {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match *self {
+            Cmd::Record(w) => write!(f, "record(\"{}\")", WORDS[w].escape_debug()),
+            Cmd::RecordN(w, n) => write!(f, "record_n(\"{}\", {n})", WORDS[w].escape_debug()),
+            Cmd::Top(k) => write!(f, "top({k})"),
+        }
+    }
+}
+
+/// Look-alike queries that tie and sort by bytes in tricky ways: upper case
+/// before lower, a precomposed é after z, an e with a combining accent, a
+/// space, an empty query.
+const WORDS: [&str; 11] = [
+    "a", "b", "B", "ab", "a b", "é", "e\u{301}", "z", "aa", "", "A",
+];
 
 fn cmd() -> impl Strategy<Value = Cmd> {
     prop_oneof![
         4 => (0..WORDS.len()).prop_map(Cmd::Record),
         1 => (0..WORDS.len(), 0..5u64).prop_map(|(w, n)| Cmd::RecordN(w, n)),
-        1 => (0..10usize).prop_map(Cmd::Top),
+        1 => (0..12usize).prop_map(Cmd::Top),
     ]
 }
 
-/// One thread: after every step, `top(k)` is exactly what the counts say.
-pub fn sequential_matches_model<T: TopK>(make: impl Fn() -> T) -> Result<(), String> {
+/// How long a one-thread check may take before it counts as stuck.
+const ONE_THREAD: Duration = Duration::from_secs(10);
+
+/// One thread: after every step, `top(k)` is exactly what the counts say,
+/// for every `k` from 0 past the number of queries.
+pub fn sequential_matches_model<T: TopK + 'static>(
+    make: impl Fn() -> T + Send + 'static,
+) -> Result<(), String> {
+    kit::stress::watch(ONE_THREAD, move || run_model(make))
+}
+
+fn run_model<T: TopK>(make: impl Fn() -> T) -> Result<(), String> {
     let config = Config {
         cases: 200,
         failure_persistence: None,
@@ -69,7 +116,12 @@ pub fn sequential_matches_model<T: TopK>(make: impl Fn() -> T) -> Result<(), Str
         .run(&proptest::collection::vec(cmd(), 1..80), |cmds| {
             let counter = make();
             let mut counts: HashMap<String, u64> = HashMap::new();
-            for cmd in &cmds {
+            if !counter.top(5).is_empty() {
+                return Err(TestCaseError::fail(
+                    "a new counter's top(5) is not empty".to_string(),
+                ));
+            }
+            for (step, cmd) in cmds.iter().enumerate() {
                 match *cmd {
                     Cmd::Record(w) => {
                         counter.record(WORDS[w]);
@@ -81,43 +133,68 @@ pub fn sequential_matches_model<T: TopK>(make: impl Fn() -> T) -> Result<(), Str
                     }
                     Cmd::Top(k) => {
                         if let Some(problem) = diagnose(&counter.top(k), &counts, k) {
-                            return Err(TestCaseError::fail(problem));
+                            return Err(TestCaseError::fail(format!(
+                                "step {}, {cmd:?}: {problem}",
+                                step + 1
+                            )));
                         }
                     }
                 }
             }
             match diagnose(&counter.top(WORDS.len()), &counts, WORDS.len()) {
-                Some(problem) => Err(TestCaseError::fail(problem)),
+                Some(problem) => Err(TestCaseError::fail(format!("at the end: {problem}"))),
                 None => Ok(()),
             }
         })
-        .map_err(|e| format!("wrong answer on one thread (no concurrency involved): {e}"))
+        .map_err(|e| match e {
+            TestError::Fail(why, cmds) => format!(
+                "{}. On one thread, no concurrency involved; the shortest sequence that \
+                 shows it: {}",
+                bugs::named(why.message()),
+                cmds.iter()
+                    .map(|c| format!("{c:?}"))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            ),
+            TestError::Abort(why) => bugs::WRONG_ANSWER.says(format!("the test gave up: {why}")),
+        })
 }
 
-/// A Zipf stream split over `threads` threads; afterwards every count is
-/// exact.
+/// A Zipf stream split over `threads` threads, and one hot query hammered by
+/// all of them; afterwards every count is exact. The recorders now and then
+/// yield between records, so their schedules interleave differently on
+/// every run.
 pub fn exact_under_threads<T: TopK + 'static>(make: impl Fn() -> T) -> Result<(), String> {
     let queries = Arc::new(Queries::new(300, 1.0, 11));
     for threads in [1, 2, 3, 4, 8] {
         let per_thread = 12_000;
         let counter = Arc::new(make());
         let shared = (Arc::clone(&counter), Arc::clone(&queries));
-        Stress::new(threads, "a deadlock while recording")
-            .run(Arc::new(shared), move |(counter, queries), thread| {
-                for (i, q) in queries
-                    .stream(7, thread, per_thread)
-                    .into_iter()
-                    .enumerate()
-                {
-                    // Every fifth occurrence arrives as a small batch.
-                    if i % 5 == 0 {
-                        counter.record_n(queries.text(q), 2);
-                    } else {
-                        counter.record(queries.text(q));
-                    }
+        Stress::new(
+            threads,
+            bugs::DEADLOCK,
+            "record never returned: is a lock taken and never released?",
+        )
+        .run(Arc::new(shared), move |(counter, queries), thread| {
+            let mut rng = Rng::for_thread(23, thread);
+            for (i, q) in queries
+                .stream(7, thread, per_thread)
+                .into_iter()
+                .enumerate()
+            {
+                // Every fifth occurrence arrives as a small batch.
+                if i % 5 == 0 {
+                    counter.record_n(queries.text(q), 2);
+                } else {
+                    counter.record(queries.text(q));
                 }
-            })
-            .map_err(|e| format!("{threads} threads: {e}"))?;
+                counter.record("hot");
+                if rng.below(256) == 0 {
+                    std::thread::yield_now();
+                }
+            }
+        })
+        .map_err(|e| format!("{threads} threads: {e}"))?;
         let mut counts: HashMap<String, u64> = HashMap::new();
         for thread in 0..threads {
             for (i, q) in queries
@@ -129,52 +206,150 @@ pub fn exact_under_threads<T: TopK + 'static>(make: impl Fn() -> T) -> Result<()
                     if i % 5 == 0 { 2 } else { 1 };
             }
         }
-        let all = queries.vocabulary.len();
-        if let Some(problem) = diagnose(&counter.top(all), &counts, all) {
-            let problem = problem.replace("stale or lost count", "lost count");
+        counts.insert("hot".to_string(), (threads * per_thread) as u64);
+        let all = counts.len();
+        let top = counter.top(all);
+        for (query, &actual) in &counts {
+            let reported = count_in(&top, query);
+            if reported >= actual {
+                continue;
+            }
+            // Every thread has finished: a count below the truth is either
+            // a record that never landed, or an answer that ignores records
+            // (a stale cache). One more record tells them apart.
+            counter.record(query);
+            let again = count_in(&counter.top(all), query);
+            let problem = if again > reported {
+                bugs::LOST_UPDATE.says(format!(
+                    "\"{query}\" was recorded {actual} times, the counter holds {reported}"
+                ))
+            } else {
+                bugs::STALE_READ.says(format!(
+                    "\"{query}\" was recorded {actual} times, top says {reported}, and after \
+                     one more record top still says {again}: the answer ignores records"
+                ))
+            };
+            return Err(format!("{threads} threads: {problem}"));
+        }
+        if let Some(problem) = diagnose(&top, &counts, all) {
             return Err(format!("{threads} threads: {problem}"));
         }
     }
     Ok(())
 }
 
-/// `top` while other threads record: every answer is ordered, and no count
-/// ever goes backwards from one answer to the next.
+/// The count `top` gave `query`, 0 if it is not listed.
+fn count_in(top: &[(String, u64)], query: &str) -> u64 {
+    top.iter().find(|(q, _)| q == query).map_or(0, |(_, c)| *c)
+}
+
+/// `top` while other threads record: every answer is ordered, no count
+/// ever goes backwards from one answer to the next, and every reported
+/// count lies between the records of that query finished before `top` was
+/// called and those begun before it returned (the answer reflects a recent
+/// moment, not a stale cache and not records that never happened).
 pub fn top_while_recording<T: TopK + 'static>(make: impl Fn() -> T) -> Result<(), String> {
     const RECORDERS: usize = 3;
-    let queries = Arc::new(Queries::new(200, 1.1, 3));
+    const VOCABULARY: usize = 40;
+    let queries = Arc::new(Queries::new(VOCABULARY as u64, 1.1, 3));
     let counter = Arc::new(make());
+    // Per query: records begun and records finished.
+    let begun: Arc<Vec<AtomicU64>> = Arc::new((0..VOCABULARY).map(|_| AtomicU64::new(0)).collect());
+    let finished: Arc<Vec<AtomicU64>> =
+        Arc::new((0..VOCABULARY).map(|_| AtomicU64::new(0)).collect());
     let done = Arc::new(AtomicBool::new(false));
     let problem = Arc::new(kit::sync::Mutex::new(None::<String>));
-    let shared = Arc::new((Arc::clone(&counter), queries, done, Arc::clone(&problem)));
-    Stress::new(RECORDERS + 1, "a deadlock between top and record")
-        .run(shared, |(counter, queries, done, problem), thread| {
+    let shared = Arc::new((
+        Arc::clone(&counter),
+        queries,
+        done,
+        Arc::clone(&problem),
+        begun,
+        finished,
+    ));
+    Stress::new(
+        RECORDERS + 1,
+        bugs::DEADLOCK,
+        "top and record wait for each other for ever",
+    )
+    .run(
+        shared,
+        |(counter, queries, done, problem, begun, finished), thread| {
             if thread < RECORDERS {
-                for q in queries.stream(5, thread, 20_000) {
-                    counter.record(queries.text(q));
+                let mut rng = Rng::for_thread(31, thread);
+                for (i, q) in queries.stream(5, thread, 20_000).into_iter().enumerate() {
+                    let n = if i % 7 == 0 { 3 } else { 1 };
+                    begun[q as usize].fetch_add(n, Ordering::SeqCst);
+                    counter.record_n(queries.text(q), n);
+                    finished[q as usize].fetch_add(n, Ordering::SeqCst);
+                    if rng.below(128) == 0 {
+                        std::thread::yield_now();
+                    }
                 }
                 done.store(true, Ordering::SeqCst);
                 return;
             }
+            let index: HashMap<&str, usize> = (0..VOCABULARY)
+                .map(|q| (queries.text(q as u32), q))
+                .collect();
             let mut last: HashMap<String, u64> = HashMap::new();
+            let fail = |message: String| *problem.lock() = Some(message);
             while !done.load(Ordering::SeqCst) {
-                let top = counter.top(20);
-                if top.windows(2).any(|w| topk::rank((&w[0].0, w[0].1), (&w[1].0, w[1].1)).is_gt()) {
-                    *problem.lock() = Some(format!("unordered answer: {top:?}"));
-                    return;
+                let low: Vec<u64> = finished.iter().map(|c| c.load(Ordering::SeqCst)).collect();
+                let top = counter.top(VOCABULARY);
+                let high: Vec<u64> = begun.iter().map(|c| c.load(Ordering::SeqCst)).collect();
+                if let Some(w) = top
+                    .windows(2)
+                    .find(|w| topk::rank((&w[0].0, w[0].1), (&w[1].0, w[1].1)).is_gt())
+                {
+                    return fail(bugs::WRONG_ANSWER.says(format!(
+                        "top returned {} before {}: not count descending, then query by bytes",
+                        bugs::listed(&w[..1]),
+                        bugs::listed(&w[1..])
+                    )));
                 }
-                for (query, count) in top {
-                    let before = last.insert(query.clone(), count).unwrap_or(0);
-                    if count < before {
-                        *problem.lock() = Some(format!(
-                            "torn read: {query:?} was counted {before}, then {count}: a count went backwards"
-                        ));
-                        return;
+                for (query, count) in &top {
+                    let Some(&q) = index.get(query.as_str()) else {
+                        return fail(bugs::WRONG_ANSWER.says(format!(
+                            "top reported \"{}\", a query nobody recorded",
+                            query.escape_debug()
+                        )));
+                    };
+                    if *count < low[q] {
+                        return fail(bugs::STALE_READ.says(format!(
+                            "top reported \"{query}\" with {count}, but {} of its records had \
+                             finished before top was called",
+                            low[q]
+                        )));
+                    }
+                    if *count > high[q] {
+                        return fail(bugs::WRONG_ANSWER.says(format!(
+                            "top reported \"{query}\" with {count}, but only {} of its records \
+                             had begun when top returned",
+                            high[q]
+                        )));
+                    }
+                    let before = last.insert(query.clone(), *count).unwrap_or(0);
+                    if *count < before {
+                        return fail(bugs::TORN_UPDATE.says(format!(
+                            "\"{query}\" was counted {before}, then {count}: a count went \
+                             backwards between two calls of top"
+                        )));
                     }
                 }
+                if let Some(q) = (0..VOCABULARY)
+                    .find(|&q| low[q] > 0 && !top.iter().any(|(t, _)| index[t.as_str()] == q))
+                {
+                    return fail(bugs::STALE_READ.says(format!(
+                        "top({VOCABULARY}) left out \"{}\", recorded {} times before the call",
+                        queries.text(q as u32),
+                        low[q]
+                    )));
+                }
             }
-        })
-        .map_err(|e| e.to_string())?;
+        },
+    )
+    .map_err(|e| e.to_string())?;
     match problem.lock().take() {
         Some(problem) => Err(problem),
         None => Ok(()),
@@ -199,6 +374,16 @@ pub fn bounded_cases() -> Vec<Case> {
         })
         .collect();
     let ties: Vec<String> = (0..2_000).map(|i| format!("tie {}", i % 200)).collect();
+    // Heavy hitters that arrive last, after the counters are full of others.
+    let late: Vec<String> = (0..4_000)
+        .map(|i| {
+            if i < 3_000 {
+                format!("early {i}")
+            } else {
+                format!("late {}", i % 4)
+            }
+        })
+        .collect();
     let queries = Queries::new(2_000, 1.0, 9);
     let zipf: Vec<String> = queries
         .stream(3, 0, 60_000)
@@ -217,6 +402,10 @@ pub fn bounded_cases() -> Vec<Case> {
         Case {
             name: "ties",
             stream: ties,
+        },
+        Case {
+            name: "heavy hitters last",
+            stream: late,
         },
         Case {
             name: "zipf",
@@ -238,13 +427,17 @@ pub fn bounded_guarantees<T: TopK + 'static>(
         let counter = Arc::new(make(m));
         let stream = Arc::new(case.stream);
         let shared = Arc::new((Arc::clone(&counter), Arc::clone(&stream)));
-        Stress::new(threads, "a deadlock while recording")
-            .run(shared, move |(counter, stream), thread| {
-                for query in stream.iter().skip(thread).step_by(threads) {
-                    counter.record(query);
-                }
-            })
-            .map_err(|e| format!("{}: {e}", case.name))?;
+        Stress::new(
+            threads,
+            bugs::DEADLOCK,
+            "record never returned: is a lock taken and never released?",
+        )
+        .run(shared, move |(counter, stream), thread| {
+            for query in stream.iter().skip(thread).step_by(threads) {
+                counter.record(query);
+            }
+        })
+        .map_err(|e| format!("{}: {e}", case.name))?;
         let mut counts: HashMap<&str, u64> = HashMap::new();
         for query in stream.iter() {
             *counts.entry(query.as_str()).or_default() += 1;
@@ -254,21 +447,21 @@ pub fn bounded_guarantees<T: TopK + 'static>(
         for (query, estimate) in &reported {
             let actual = counts.get(query.as_str()).copied().unwrap_or(0);
             if *estimate < actual {
-                return Err(format!(
-                    "{}: undercount: {query:?} reported {estimate}, occurred {actual} times. \
+                return Err(bugs::BROKEN_GUARANTEE.says(format!(
+                    "{}: undercount: \"{query}\" reported {estimate}, occurred {actual} times. \
                      Space-Saving never undercounts: a new query must inherit the evicted count.",
                     case.name
-                ));
+                )));
             }
         }
         for (query, actual) in &counts {
             if *actual > n / m as u64 && !reported.iter().any(|(q, _)| q == query) {
-                return Err(format!(
-                    "{}: missed heavy hitter: {query:?} occurred {actual} times, above N/m = {}, \
-                     and is not reported",
+                return Err(bugs::BROKEN_GUARANTEE.says(format!(
+                    "{}: missed heavy hitter: \"{query}\" occurred {actual} times, above \
+                     N/m = {}, and is not reported",
                     case.name,
                     n / m as u64
-                ));
+                )));
             }
         }
     }

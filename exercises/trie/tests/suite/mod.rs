@@ -1,18 +1,40 @@
 //! The conformance suite, shared by `conformance.rs` (every implementation
-//! must pass) and `bugs.rs` (every bug-zoo variant must fail). Each check
-//! returns `Err` with a message that names the bug class it found.
+//! must pass) and `bugs.rs` (every bug-zoo variant must fail).
+//!
+//! Each check tests promises of the `Suggester` contract in `src/lib.rs`
+//! (the README's "What the suite checks" lists them) and returns `Err` with
+//! a message that names the bug class it found (`kit::bugs`).
 
 #![allow(dead_code)] // each test binary uses a different part of the suite
 
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::Duration;
 
+use kit::bugs;
 use kit::stress::Stress;
 use kit::workload::Rng;
 use proptest::prelude::*;
-use proptest::test_runner::{Config, TestCaseError, TestRunner};
+use proptest::test_runner::{Config, TestCaseError, TestError, TestRunner};
 use trie::{Suggester, Trie, rank};
+
+/// How long a one-thread check may take before it counts as stuck.
+const ONE_THREAD: Duration = Duration::from_secs(15);
+
+/// A proptest failure, named: the checks' own messages name their class;
+/// anything else is a panic in the code under test.
+fn named<T: std::fmt::Debug>(e: TestError<T>) -> String {
+    match e {
+        TestError::Fail(why, input) => {
+            let why = bugs::named(why.message());
+            format!(
+                "{why}. On one thread, no concurrency involved; the failing input, shrunk: {input:?}"
+            )
+        }
+        TestError::Abort(why) => bugs::WRONG_ANSWER.says(format!("the test gave up: {why}")),
+    }
+}
 
 /// The model: every sentence with its count, searched by brute force.
 #[derive(Debug, Clone, Default)]
@@ -77,20 +99,25 @@ fn diagnose(
     for (sentence, count) in got {
         let actual = model.counts.get(sentence).copied().unwrap_or(0);
         if *count < actual {
-            return Some(format!(
-                "stale suggestion: {what} gave {sentence:?} with {count}, but it was searched {actual} times"
-            ));
+            return Some(bugs::STALE_READ.says(format!(
+                "{what} gave \"{}\" with {count}, but it was searched {actual} times",
+                sentence.escape_debug()
+            )));
         }
     }
     if let Some((missing, count)) = want.iter().find(|(s, _)| !got.iter().any(|(g, _)| g == s)) {
-        return Some(format!(
-            "stale suggestion or missing sentence: {what} gave {got:?}, without {missing:?} \
-             (searched {count} times; expected {want:?})"
-        ));
+        return Some(bugs::STALE_READ.says(format!(
+            "{what} gave {}, without \"{}\" (searched {count} times); expected {}",
+            bugs::listed(got),
+            missing.escape_debug(),
+            bugs::listed(want)
+        )));
     }
-    Some(format!(
-        "wrong answer: {what} gave {got:?}, expected {want:?}"
-    ))
+    Some(bugs::WRONG_ANSWER.says(format!(
+        "{what} gave {}, expected {}",
+        bugs::listed(got),
+        bugs::listed(want)
+    )))
 }
 
 #[derive(Debug, Clone)]
@@ -121,8 +148,15 @@ fn cmd() -> impl Strategy<Value = Cmd> {
 }
 
 /// One thread: random updates and queries, checked after every step against
-/// the brute-force model. Includes `k` beyond the cached size.
-pub fn sequential_matches_model<S: Suggester>(make: impl Fn(Trie) -> S) -> Result<(), String> {
+/// the brute-force model. Includes `k` of 0 and beyond the cached size,
+/// `n` of 0, the empty sentence and two-byte characters.
+pub fn sequential_matches_model<S: Suggester + 'static>(
+    make: impl Fn(Trie) -> S + Send + 'static,
+) -> Result<(), String> {
+    kit::stress::watch(ONE_THREAD, move || run_model(make))
+}
+
+fn run_model<S: Suggester>(make: impl Fn(Trie) -> S) -> Result<(), String> {
     every_prefix_sees_an_update(&make)?;
     let config = Config {
         cases: 150,
@@ -177,7 +211,7 @@ pub fn sequential_matches_model<S: Suggester>(make: impl Fn(Trie) -> S) -> Resul
                 Ok(())
             },
         )
-        .map_err(|e| format!("on one thread (no concurrency involved): {e}"))
+        .map_err(named)
 }
 
 /// A fixed case before the random ones: asking for a prefix, recording a
@@ -201,9 +235,7 @@ fn every_prefix_sees_an_update<S: Suggester>(make: &impl Fn(Trie) -> S) -> Resul
             &model.suggest(prefix, 3),
             &model,
         ) {
-            return Err(format!(
-                "on one thread (no concurrency involved): {problem}"
-            ));
+            return Err(format!("{problem}. On one thread, no concurrency involved"));
         }
     }
     Ok(())
@@ -211,7 +243,13 @@ fn every_prefix_sees_an_update<S: Suggester>(make: &impl Fn(Trie) -> S) -> Resul
 
 /// LeetCode 642 on top of any `Suggester`: the same answers as a
 /// brute-force model, character by character.
-pub fn leetcode_semantics<S: Suggester>(make: impl Fn(Trie) -> S) -> Result<(), String> {
+pub fn leetcode_semantics<S: Suggester + 'static>(
+    make: impl Fn(Trie) -> S + Send + 'static,
+) -> Result<(), String> {
+    kit::stress::watch(ONE_THREAD, move || run_leetcode(make))
+}
+
+fn run_leetcode<S: Suggester>(make: impl Fn(Trie) -> S) -> Result<(), String> {
     let config = Config {
         cases: 150,
         failure_persistence: None,
@@ -250,19 +288,28 @@ pub fn leetcode_semantics<S: Suggester>(make: impl Fn(Trie) -> S) -> Result<(), 
                     )
                 };
                 if got != want {
-                    return Err(TestCaseError::fail(format!(
-                        "after typing {typed:?}: got {got:?}, LeetCode 642 expects {want:?}"
-                    )));
+                    return Err(TestCaseError::fail(bugs::WRONG_ANSWER.says(format!(
+                        "after typing \"{}\" the suggestions were [{}]; LeetCode 642 expects [{}]",
+                        typed.escape_debug(),
+                        got.join(", "),
+                        want.join(", ")
+                    ))));
                 }
             }
             Ok(())
         })
-        .map_err(|e| format!("wrong LeetCode 642 behaviour: {e}"))
+        .map_err(named)
 }
 
 /// Word-like sentences and typo'd prefixes: fuzzy answers equal a
 /// brute-force scan of every sentence.
-pub fn fuzzy_matches_brute_force<S: Suggester>(make: impl Fn(Trie) -> S) -> Result<(), String> {
+pub fn fuzzy_matches_brute_force<S: Suggester + 'static>(
+    make: impl Fn(Trie) -> S + Send + 'static,
+) -> Result<(), String> {
+    kit::stress::watch(ONE_THREAD, move || run_fuzzy(make))
+}
+
+fn run_fuzzy<S: Suggester>(make: impl Fn(Trie) -> S) -> Result<(), String> {
     let mut rng = Rng::new(41);
     let words = [
         "rust", "ruby", "trust", "crust", "rusty", "go", "golang", "gopher", "rest", "roast",
@@ -288,7 +335,7 @@ pub fn fuzzy_matches_brute_force<S: Suggester>(make: impl Fn(Trie) -> S) -> Resu
                     &want,
                     &model,
                 ) {
-                    return Err(problem);
+                    return Err(format!("{problem}. On one thread, no concurrency involved"));
                 }
             }
         }
@@ -298,7 +345,9 @@ pub fn fuzzy_matches_brute_force<S: Suggester>(make: impl Fn(Trie) -> S) -> Resu
 
 /// A writer records batches that bump two sentences together, and hot
 /// terms; readers check every answer is a state that existed: both halves
-/// of a batch or neither, and no count ever lower than one seen before.
+/// of a batch or neither, no count lower than one seen before, and every
+/// batch that had finished before the call is in it. The writer now and
+/// then yields between batches, so readers meet it at many points.
 pub fn readers_see_only_real_states<S: Suggester + 'static>(
     make: impl Fn(Trie) -> S,
 ) -> Result<(), String> {
@@ -307,54 +356,75 @@ pub fn readers_see_only_real_states<S: Suggester + 'static>(
     let initial = Trie::from_counts([("left pair", 1), ("right pair", 1), ("hot 0", 1)]);
     let service = Arc::new(make(initial));
     let done = Arc::new(AtomicBool::new(false));
+    let finished = Arc::new(AtomicU64::new(0));
     let problem = Arc::new(kit::sync::Mutex::new(None::<String>));
-    let shared = Arc::new((Arc::clone(&service), done, Arc::clone(&problem)));
-    Stress::new(READERS + 1, "a deadlock between suggest and record")
-        .run(shared, |(service, done, problem), thread| {
-            if thread == READERS {
-                for i in 0..BATCHES {
-                    let (a, b) = (format!("hot {}", i % 7), format!("hot {}", (i + 3) % 7));
-                    // The pair is bumped together, with other updates in
-                    // between: a batch applied piecemeal shows a gap.
-                    service.record_batch(&[("left pair", 1), (&a, 1), (&b, 1), ("right pair", 1)]);
-                    service.record(&a, 1);
-                }
-                done.store(true, Ordering::SeqCst);
-                return;
-            }
-            let mut last: HashMap<String, u64> = HashMap::new();
-            while !done.load(Ordering::SeqCst) {
-                let all = service.suggest("", 20);
-                let count = |s: &str| all.iter().find(|(t, _)| t == s).map(|(_, c)| *c);
-                if count("left pair") != count("right pair") {
-                    *problem.lock() = Some(format!(
-                        "half-applied update: one answer had left pair = {:?} and right pair = {:?}, \
-                         which were always recorded together",
-                        count("left pair"),
-                        count("right pair")
-                    ));
-                    return;
-                }
-                for (sentence, c) in all {
-                    let before = last.insert(sentence.clone(), c).unwrap_or(0);
-                    if c < before {
-                        *problem.lock() = Some(format!(
-                            "count went backwards: {sentence:?} was {before}, then {c}"
-                        ));
-                        return;
-                    }
+    let shared = Arc::new((Arc::clone(&service), done, Arc::clone(&problem), finished));
+    Stress::new(
+        READERS + 1,
+        bugs::DEADLOCK,
+        "suggest and record_batch wait for each other for ever",
+    )
+    .run(shared, |(service, done, problem, finished), thread| {
+        if thread == READERS {
+            let mut rng = Rng::for_thread(43, thread);
+            for i in 0..BATCHES {
+                let (a, b) = (format!("hot {}", i % 7), format!("hot {}", (i + 3) % 7));
+                // The pair is bumped together, with other updates in
+                // between: a batch applied piecemeal shows a gap.
+                service.record_batch(&[("left pair", 1), (&a, 1), (&b, 1), ("right pair", 1)]);
+                finished.store(i + 1, Ordering::SeqCst);
+                service.record(&a, 1);
+                if rng.below(64) == 0 {
+                    std::thread::yield_now();
                 }
             }
-        })
-        .map_err(|e| e.to_string())?;
+            done.store(true, Ordering::SeqCst);
+            return;
+        }
+        let mut last: HashMap<String, u64> = HashMap::new();
+        let fail = |message: String| *problem.lock() = Some(message);
+        while !done.load(Ordering::SeqCst) {
+            let before = finished.load(Ordering::SeqCst);
+            let all = service.suggest("", 20);
+            let count = |s: &str| all.iter().find(|(t, _)| t == s).map(|(_, c)| *c);
+            let shown = |c: Option<u64>| c.map_or("missing".to_string(), |c| c.to_string());
+            if count("left pair") != count("right pair") {
+                return fail(bugs::TORN_UPDATE.says(format!(
+                    "one answer had \"left pair\" {} and \"right pair\" {}, which were \
+                     only ever recorded together, in one batch: a reader saw half a batch",
+                    shown(count("left pair")),
+                    shown(count("right pair"))
+                )));
+            }
+            if count("left pair").unwrap_or(0) < 1 + before {
+                return fail(bugs::STALE_READ.says(format!(
+                    "suggest gave \"left pair\" {}, but {before} batches adding to it had \
+                     finished before the call (it started at 1)",
+                    shown(count("left pair"))
+                )));
+            }
+            for (sentence, c) in all {
+                let before = last.insert(sentence.clone(), c).unwrap_or(0);
+                if c < before {
+                    return fail(bugs::TORN_UPDATE.says(format!(
+                        "\"{sentence}\" was {before}, then {c}: a count went backwards \
+                         between two answers"
+                    )));
+                }
+            }
+        }
+    })
+    .map_err(|e| e.to_string())?;
     if let Some(problem) = problem.lock().take() {
         return Err(problem);
     }
     let final_pair = service.suggest("left", 1);
     if final_pair != [("left pair".to_string(), 1 + BATCHES)] {
-        return Err(format!(
-            "lost update: after every batch, suggest(\"left\", 1) = {final_pair:?}"
-        ));
+        return Err(bugs::LOST_UPDATE.says(format!(
+            "after all {BATCHES} batches, suggest(\"left\", 1) gave {}, not \"left pair\" {}",
+            bugs::listed(&final_pair),
+            1 + BATCHES
+        )));
     }
     Ok(())
 }

@@ -1,0 +1,234 @@
+//! The bug classes: one list that the suites' failure messages and
+//! `concur check` share.
+//!
+//! A suite names what it found at the start of its message ("lost update:
+//! 160000 increments were made, the counters hold 138065"), with
+//! [`BugClass::says`]. `concur check` reads the name back with [`classify`],
+//! orders failures by [`rank`](BugClass::rank) so that the root cause comes
+//! first, and points at the book's section on the class. A bug-zoo test
+//! asserts a class with [`crate::stress::assert_caught`], which takes a
+//! `BugClass` from this list, so every class a zoo test asserts is one that
+//! `concur check` knows.
+
+use std::fmt;
+
+/// A kind of mistake, as the suites name it and the book explains it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct BugClass {
+    /// What a failure message calls it, in lower case: "lost update".
+    pub name: &'static str,
+    /// Root-cause order, lowest first: a bug of a lower rank often causes
+    /// failures of a higher one (workers that left early show up as "no
+    /// parallelism" too), so the candidate fixes the lowest first.
+    pub rank: u8,
+    /// The heading of its section in `book/src/bug-classes.md`.
+    pub heading: &'static str,
+    /// Other words that mean this class in a message written by something
+    /// other than a suite (`todo!()` panics with "not yet implemented").
+    pub also: &'static [&'static str],
+}
+
+impl BugClass {
+    /// A failure message that names this class: `"{name}: {details}"`.
+    pub fn says(&self, details: impl fmt::Display) -> String {
+        format!("{}: {details}", self.name)
+    }
+
+    /// The book chapter every class is explained in, under `book/src/`.
+    pub const CHAPTER: &'static str = "bug-classes.md";
+
+    /// The heading's anchor as mdbook renders it: lower case, spaces to
+    /// hyphens, other punctuation dropped (`bug-classes.html#lost-update`).
+    pub fn anchor(&self) -> String {
+        self.heading
+            .chars()
+            .filter_map(|c| match c {
+                ' ' => Some('-'),
+                c if c.is_alphanumeric() || c == '-' || c == '_' => Some(c.to_ascii_lowercase()),
+                _ => None,
+            })
+            .collect()
+    }
+}
+
+impl fmt::Display for BugClass {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name)
+    }
+}
+
+macro_rules! classes {
+    ($($(#[$doc:meta])* $id:ident = ($name:literal, $rank:literal, $heading:literal $(, [$($also:literal),*])?);)*) => {
+        $($(#[$doc])* pub const $id: BugClass = BugClass {
+            name: $name,
+            rank: $rank,
+            heading: $heading,
+            also: &[$($($also),*)?],
+        };)*
+        /// Every class, in rank order.
+        pub const ALL: &[BugClass] = &[$($id),*];
+        /// Every class by the name of its constant (`LOST_UPDATE`), for
+        /// tests that read the zoo's sources.
+        pub const BY_CONST: &[(&str, BugClass)] = &[$((stringify!($id), $id)),*];
+    };
+}
+
+classes! {
+    /// A `todo!()` is still there.
+    NOT_IMPLEMENTED = ("not implemented yet", 0, "Not implemented yet", ["not yet implemented"]);
+    /// The code under test panicked with a message no check wrote.
+    PANIC = ("unexpected panic", 1, "Unexpected panic");
+    /// Wrong on one thread: no concurrency involved.
+    WRONG_ANSWER = ("wrong answer", 2, "Wrong answer");
+    /// One thread waits for a lock it already holds.
+    SELF_DEADLOCK = ("self-deadlock", 3, "Self-deadlock");
+    /// A stuck thread that keeps running: a spin that never ends.
+    ENDLESS_LOOP = ("endless loop", 3, "Endless loop");
+    /// Threads each hold a lock the other waits for, taken in opposite orders.
+    LOCK_ORDER_DEADLOCK = ("lock-order deadlock", 4, "Lock-order deadlock");
+    /// Threads blocked for ever, cause not pinned down.
+    DEADLOCK = ("deadlock", 4, "Deadlock");
+    /// Work that should end never does: waiters nobody wakes.
+    MISSED_TERMINATION = ("missed termination", 4, "Missed termination");
+    /// A read-modify-write in two steps: another thread's write is lost.
+    LOST_UPDATE = ("lost update", 5, "Lost update");
+    /// "If absent, insert" in two steps: both threads act.
+    CHECK_THEN_ACT = ("check-then-act race", 5, "Check-then-act race");
+    /// An update of several places seen half done.
+    TORN_UPDATE = ("torn update", 5, "Torn update");
+    /// A read that misses a write that had finished.
+    STALE_READ = ("stale read", 5, "Stale read");
+    /// Work split where a record does not end.
+    CHUNK_BOUNDARY = ("chunk boundary inside a line", 5, "Chunk boundary inside a line");
+    /// Results in completion order, not input order.
+    OUT_OF_ORDER = ("results merged out of order", 5, "Results merged out of order");
+    /// An approximate algorithm that breaks its stated error bound.
+    BROKEN_GUARANTEE = ("broken accuracy guarantee", 5, "Broken accuracy guarantee");
+    /// Stopped while another worker could still find more work.
+    PREMATURE_TERMINATION = ("premature termination", 6, "Premature termination");
+    /// No bound on work a hostile input can make unbounded.
+    UNBOUNDED_FRONTIER = ("unbounded frontier", 6, "Unbounded frontier");
+    /// A stated resource bound (threads, requests in flight, memory) exceeded.
+    BOUND_EXCEEDED = ("bound exceeded", 6, "Bound exceeded");
+    /// Correct, but one thread did the work of all.
+    NO_PARALLELISM = ("no parallelism", 7, "No parallelism");
+    /// A map that claims stripes but serialises on one lock.
+    NO_STRIPING = ("no striping", 7, "No striping");
+}
+
+/// The class a failure message names: the one named earliest in it (a
+/// longer name first where two start at the same place, so "lock-order
+/// deadlock" is not read as "deadlock"), else one of the other words;
+/// [`PANIC`] for any other panic message, `None` for anything else.
+pub fn classify(message: &str) -> Option<BugClass> {
+    let message = message.to_lowercase();
+    let earliest = |needle: fn(&BugClass) -> Vec<&'static str>| {
+        ALL.iter()
+            .filter_map(|class| {
+                needle(class)
+                    .into_iter()
+                    .filter_map(|word| message.find(word).map(|at| (at, word.len())))
+                    .min_by_key(|&(at, len)| (at, std::cmp::Reverse(len)))
+                    .map(|found| (found, class))
+            })
+            .min_by_key(|&((at, len), _)| (at, std::cmp::Reverse(len)))
+            .map(|(_, class)| *class)
+    };
+    earliest(|class| vec![class.name])
+        .or_else(|| earliest(|class| class.also.to_vec()))
+        .or_else(|| message.contains("panicked").then_some(PANIC))
+}
+
+/// A failure message as a check reports it: its own messages already name
+/// their class; any other (a panic in the code under test, caught by a
+/// property test) is named an unexpected panic, or "not implemented yet"
+/// for a `todo!()`.
+pub fn named(message: &str) -> String {
+    if classify(message).is_some_and(|class| class != PANIC) {
+        message.to_string()
+    } else {
+        PANIC.says(message)
+    }
+}
+
+/// Results as a failure message shows them: `"rust" 3, "go" 1`, or
+/// "nothing".
+pub fn listed(pairs: &[(String, u64)]) -> String {
+    if pairs.is_empty() {
+        return "nothing".to_string();
+    }
+    pairs
+        .iter()
+        .map(|(text, count)| format!("\"{}\" {count}", text.escape_debug()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_class_reads_back_as_itself() {
+        for class in ALL {
+            assert_eq!(
+                classify(&class.says("some details")),
+                Some(*class),
+                "{class}"
+            );
+            assert_eq!(
+                classify(&format!("3 workers: {}", class.says("x"))),
+                Some(*class)
+            );
+        }
+    }
+
+    #[test]
+    fn names_are_distinct_and_ranks_ordered() {
+        for (i, a) in ALL.iter().enumerate() {
+            for b in &ALL[i + 1..] {
+                assert_ne!(a.name, b.name);
+                assert_ne!(a.heading, b.heading);
+                assert!(a.rank <= b.rank, "{a} listed before {b}");
+            }
+        }
+    }
+
+    #[test]
+    fn messages_from_outside_the_suites() {
+        assert_eq!(
+            classify("thread stress-1 panicked: not yet implemented: StarterMap::insert"),
+            Some(NOT_IMPLEMENTED)
+        );
+        assert_eq!(
+            classify("thread stress-0 panicked: index out of bounds"),
+            Some(PANIC)
+        );
+        assert_eq!(
+            classify("stuck: 0 of 4 threads finished; likely bug: lock-order deadlock: ..."),
+            Some(LOCK_ORDER_DEADLOCK)
+        );
+        assert_eq!(classify("assertion failed: 2 == 3"), None);
+    }
+
+    #[test]
+    fn messages_named_and_lists_shown() {
+        assert_eq!(named("lost update: x"), "lost update: x");
+        assert_eq!(
+            named("index out of bounds"),
+            "unexpected panic: index out of bounds"
+        );
+        assert_eq!(
+            classify(&named("not yet implemented: f")),
+            Some(NOT_IMPLEMENTED)
+        );
+        assert_eq!(listed(&[("a\"b".into(), 2)]), "\"a\\\"b\" 2");
+        assert_eq!(listed(&[]), "nothing");
+    }
+
+    #[test]
+    fn anchors_as_mdbook_writes_them() {
+        assert_eq!(CHECK_THEN_ACT.anchor(), "check-then-act-race");
+        assert_eq!(SELF_DEADLOCK.anchor(), "self-deadlock");
+    }
+}
