@@ -12,8 +12,10 @@ mod cmd;
 #[derive(Debug, Parser)]
 #[command(name = "concur", version, about, long_about = None)]
 struct Cli {
+    /// Without a command: `concur check` on the first exercise not yet
+    /// passing.
     #[command(subcommand)]
-    command: Command,
+    command: Option<Command>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -58,7 +60,10 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     // Commands that answer yes or no (`check`: do all checks pass?) exit 1
     // on no, without an error message of their own.
-    let outcome: anyhow::Result<bool> = match cli.command {
+    let command = cli
+        .command
+        .unwrap_or_else(|| Command::Check(cmd::check::Args::next()));
+    let outcome: anyhow::Result<bool> = match command {
         Command::List(args) => cmd::list::run(&args).map(|()| true),
         Command::Check(args) => cmd::check::run(&args),
         Command::Hint(args) => cmd::hint::run(&args).map(|()| true),

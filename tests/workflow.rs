@@ -1,12 +1,15 @@
-//! The workflow commands (list, check, hint, solution, reset), run as a
-//! candidate runs them. Each test works on a temporary copy of the
-//! workspace, so the real starters are never touched.
+//! The workflow commands (list, check, hint, solution, reset, watch), run as
+//! a candidate runs them, mistakes included: a starter that hangs, one that
+//! does not compile, a Ctrl-C in the middle. Each test works on a temporary
+//! copy of the workspace, so the real starters are never touched, and every
+//! command runs under a timeout: the loop must never hang.
 
 use std::fs;
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::Command;
-
-use assert_cmd::cargo::cargo_bin_cmd;
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -50,16 +53,28 @@ impl Copy {
         Copy { dir }
     }
 
-    fn concur(&self) -> assert_cmd::Command {
-        let mut cmd = cargo_bin_cmd!("concur");
+    fn target() -> PathBuf {
+        root().join("target/workflow-tests")
+    }
+
+    fn command(&self) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_concur"));
         cmd.current_dir(&self.dir)
             .env_remove("CONCUR_ROOT")
-            .env("CARGO_TARGET_DIR", root().join("target/workflow-tests"));
+            .env("CARGO_TARGET_DIR", Self::target());
         cmd
     }
 
-    fn starter(&self) -> PathBuf {
-        self.dir.join("exercises/hashmap/src/starter.rs")
+    /// Runs `concur ARGS` to the end, or fails the test after `limit`.
+    fn concur(&self, args: &[&str], limit: Duration) -> Output {
+        let mut cmd = self.command();
+        cmd.args(args);
+        run_within(cmd, limit, &format!("concur {}", args.join(" ")))
+    }
+
+    fn starter(&self, exercise: &str) -> PathBuf {
+        self.dir
+            .join(format!("exercises/{exercise}/src/starter.rs"))
     }
 }
 
@@ -69,12 +84,26 @@ impl Drop for Copy {
     }
 }
 
+/// Runs `cmd` to the end, killing it and failing the test if it takes
+/// longer than `limit`.
+fn run_within(mut cmd: Command, limit: Duration, what: &str) -> Output {
+    let child = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    wait_within(child, limit, what)
+}
+
 fn copy_tree(from: &Path, to: &Path) {
     fs::create_dir_all(to).unwrap();
     for entry in fs::read_dir(from).unwrap() {
         let entry = entry.unwrap();
         let name = entry.file_name();
-        let skip = ["target", ".git", "book"].iter().any(|s| name == *s);
+        // The book's text is read by `concur check`; its charts are not.
+        let skip = ["target", ".git", ".concur", "charts"]
+            .iter()
+            .any(|s| name == *s);
         if skip {
             continue;
         }
@@ -87,93 +116,107 @@ fn copy_tree(from: &Path, to: &Path) {
     }
 }
 
-fn stdout(output: &std::process::Output) -> String {
+fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+const QUICK: Duration = Duration::from_secs(20);
+/// A whole suite, built and run: generous for a cold, loaded machine.
+const SUITE: Duration = Duration::from_secs(400);
+
+/// The solved hashmap starter: the reference, under the starter's name.
+const SOLVED: &str = "pub type StarterMap<K, V> = crate::StripedMap<K, V>;\n";
+
 #[test]
-fn list_shows_the_five_exercises() {
+fn list_shows_the_five_exercises_at_once_whatever_their_state() {
     let copy = Copy::new("list");
-    let output = copy.concur().arg("list").output().unwrap();
+    fs::write(copy.starter("hashmap"), SOLVED).unwrap();
+    let started = Instant::now();
+    let output = copy.concur(&["list"], QUICK);
     assert!(output.status.success(), "{output:?}");
     let text = stdout(&output);
-    for name in ["hashmap", "topk", "trie", "segment", "crawler"] {
+    for name in ["topk", "trie", "segment", "crawler"] {
         assert!(
             text.lines()
                 .any(|l| l.starts_with(name) && l.contains("starter untouched")),
             "{name} is missing or not untouched:\n{text}"
         );
     }
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("hashmap") && l.contains("edited, not checked yet")),
+        "{text}"
+    );
+    assert!(text.contains("Next: concur check hashmap"), "{text}");
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "list ran something"
+    );
 }
 
 #[test]
 fn hint_starts_with_the_first_and_goes_on() {
     let copy = Copy::new("hint");
-    let first = copy.concur().args(["hint", "hashmap"]).output().unwrap();
+    let first = copy.concur(&["hint", "hashmap"], QUICK);
     assert!(first.status.success());
     assert!(
         stdout(&first)
             .starts_with("Hint 1 of 3 for hashmap:\n\n**Pick the stripe from the hash.**")
     );
-    let second = copy.concur().args(["hint", "hashmap"]).output().unwrap();
+    let second = copy.concur(&["hint", "hashmap"], QUICK);
     assert!(stdout(&second).starts_with("Hint 2 of 3 for hashmap:"));
-    let bad = copy
-        .concur()
-        .args(["hint", "hashmap", "4"])
-        .output()
-        .unwrap();
+    let bad = copy.concur(&["hint", "hashmap", "4"], QUICK);
     assert_eq!(bad.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&bad.stderr).contains("hashmap has hints 1 to 3"));
+    assert!(stderr(&bad).contains("hashmap has hints 1 to 3"));
 }
 
 #[test]
-fn check_fails_on_the_stub_and_passes_on_a_solution_then_reset_restores_the_stub() {
+fn check_names_bugs_then_passes_and_progress_outlives_target_and_reset_restores() {
     let copy = Copy::new("check");
-    let stub = fs::read_to_string(copy.starter()).unwrap();
+    let stub = fs::read_to_string(copy.starter("hashmap")).unwrap();
 
-    let unsolved = copy
-        .concur()
-        .args(["check", "hashmap", "--quiet"])
-        .output()
-        .unwrap();
+    let unsolved = copy.concur(&["check", "hashmap", "--quiet"], SUITE);
     assert_eq!(unsolved.status.code(), Some(1), "{unsolved:?}");
     let text = stdout(&unsolved);
     assert!(text.contains("FAIL  starter::update_is_atomic"), "{text}");
-    assert!(text.contains("most likely: not implemented yet"), "{text}");
-
-    // A wrong solution: each update reads under one lock and writes under
-    // another. The report names the bug and the chapter.
-    fs::write(
-        copy.starter(),
-        include_str!("fixtures/lost_update_starter.rs"),
-    )
-    .unwrap();
-    let buggy = copy
-        .concur()
-        .args(["check", "hashmap", "--quiet"])
-        .output()
-        .unwrap();
-    assert_eq!(buggy.status.code(), Some(1), "{buggy:?}");
-    let text = stdout(&buggy);
+    assert!(text.contains("-> not implemented yet."), "{text}");
     assert!(
-        text.contains("most likely: lost update. Read book/src/hashmap.md"),
+        text.contains("bug-classes.html#not-implemented-yet"),
         "{text}"
     );
 
-    // The reference, copied in.
+    // A wrong solution: each update reads under one lock and writes under
+    // another. The report names the bug, explains it, and points at the
+    // book's section.
     fs::write(
-        copy.starter(),
-        "pub type StarterMap<K, V> = crate::StripedMap<K, V>;\n",
+        copy.starter("hashmap"),
+        include_str!("fixtures/lost_update_starter.rs"),
     )
     .unwrap();
-    let solved = copy
-        .concur()
-        .args(["check", "hashmap", "--quiet"])
-        .output()
-        .unwrap();
+    let buggy = copy.concur(&["check", "hashmap", "--quiet"], SUITE);
+    assert_eq!(buggy.status.code(), Some(1), "{buggy:?}");
+    let text = stdout(&buggy);
+    assert!(text.contains("-> lost update."), "{text}");
+    assert!(text.contains("bug-classes.html#lost-update"), "{text}");
+    assert!(
+        text.contains("read-modify-write"),
+        "the book's paragraph: {text}"
+    );
+    assert!(!text.contains("Some("), "debug output: {text}");
+
+    fs::write(copy.starter("hashmap"), SOLVED).unwrap();
+    let solved = copy.concur(&["check", "hashmap", "--quiet"], SUITE);
     assert!(solved.status.success(), "{}", stdout(&solved));
     assert!(stdout(&solved).contains("All checks pass."));
-    let listed = stdout(&copy.concur().arg("list").output().unwrap());
+
+    // Progress lives in .concur/, which cargo clean does not touch.
+    assert!(copy.dir.join(".concur/progress.json").is_file());
+    let _ = fs::remove_dir_all(copy.dir.join("target"));
+    let listed = stdout(&copy.concur(&["list"], QUICK));
     assert!(
         listed
             .lines()
@@ -182,45 +225,215 @@ fn check_fails_on_the_stub_and_passes_on_a_solution_then_reset_restores_the_stub
     );
 
     // Without a terminal, reset asks for --yes rather than hanging.
-    let asked = copy.concur().args(["reset", "hashmap"]).output().unwrap();
+    let asked = copy.concur(&["reset", "hashmap"], QUICK);
     assert_eq!(asked.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&asked.stderr).contains("pass --yes"));
-    let reset = copy
-        .concur()
-        .args(["reset", "hashmap", "--yes"])
-        .output()
-        .unwrap();
+    assert!(stderr(&asked).contains("pass --yes"));
+    let reset = copy.concur(&["reset", "hashmap", "--yes"], QUICK);
     assert!(reset.status.success(), "{reset:?}");
-    assert_eq!(fs::read_to_string(copy.starter()).unwrap(), stub);
-    let backups: Vec<_> = fs::read_dir(copy.dir.join("target/concur/backup"))
+    assert_eq!(fs::read_to_string(copy.starter("hashmap")).unwrap(), stub);
+    let backups: Vec<_> = fs::read_dir(copy.dir.join(".concur/backup"))
         .unwrap()
         .collect();
     assert_eq!(backups.len(), 1, "the solution was kept as a copy");
+    let restored = copy.concur(&["reset", "hashmap", "--restore", "--yes"], QUICK);
+    assert!(restored.status.success(), "{restored:?}");
+    assert_eq!(
+        fs::read_to_string(copy.starter("hashmap")).unwrap(),
+        SOLVED,
+        "restore brings the solution back"
+    );
 }
 
 #[test]
-fn solution_warns_before_spoiling_an_unsolved_exercise() {
+fn a_hanging_starter_hangs_no_command_and_is_named() {
+    let copy = Copy::new("hang");
+    fs::write(
+        copy.starter("hashmap"),
+        include_str!("fixtures/self_deadlock_starter.rs"),
+    )
+    .unwrap();
+
+    // list reads stored results only.
+    let listed = copy.concur(&["list"], QUICK);
+    assert!(stdout(&listed).contains("edited, not checked yet"));
+
+    let checked = copy.concur(&["check", "hashmap", "--quiet"], SUITE);
+    assert_eq!(checked.status.code(), Some(1), "{checked:?}");
+    let text = stdout(&checked);
+    assert!(text.contains("-> self-deadlock."), "{text}");
+    // Root cause first: the first failure listed is the self-deadlock.
+    let first = text.lines().find(|l| l.contains("-> ")).unwrap();
+    assert!(first.contains("self-deadlock"), "{text}");
+
+    // Ctrl-C in the middle, once some checks have finished (without a
+    // terminal, each finished check is a line on stderr): what finished is
+    // reported, and it ends.
+    let mut check = copy.command();
+    check
+        .args(["check", "hashmap"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = check.spawn().unwrap();
+    let progress = stderr_lines_of(&mut child);
+    read_until(&progress, " done, ", SUITE).expect("checks finish one by one");
+    interrupt(&child);
+    let output = wait_within(child, QUICK, "check after Ctrl-C");
+    let text = stdout(&output);
+    assert!(text.contains("stopped."), "{text}");
+    assert!(text.contains("checks had finished"), "{text}");
+
+    // watch: a save while the check hangs stops it and checks the fix.
+    let mut watch = copy.command();
+    watch
+        .args(["watch", "hashmap", "--poll", "--interval-ms", "100"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = watch.spawn().unwrap();
+    let lines = lines_of(&mut child);
+    // Once the hanging suite is running (its first checks have finished),
+    // the fix is saved.
+    let progress = stderr_lines_of(&mut child);
+    read_until(&progress, " done, ", SUITE).expect("the first check runs");
+    fs::write(copy.starter("hashmap"), SOLVED).unwrap();
+    let seen = read_until(&lines, "All checks pass.", SUITE);
+    interrupt(&child);
+    let _ = wait_within(child, QUICK, "watch after Ctrl-C");
+    let seen = seen.unwrap_or_else(|seen| panic!("watch never checked the fix:\n{seen}"));
+    assert!(seen.contains("stopped the running check"), "{seen}");
+}
+
+#[test]
+fn a_starter_that_does_not_compile_breaks_nothing_else() {
+    let copy = Copy::new("broken");
+    let broken = fs::read_to_string(copy.starter("topk")).unwrap()
+        + "\npub fn broken() -> u32 {\n    \"not a number\"\n}\n";
+    fs::write(copy.starter("topk"), &broken).unwrap();
+    let line = broken.lines().count() - 1;
+
+    let checked = copy.concur(&["check", "topk", "--quiet"], SUITE);
+    assert_eq!(checked.status.code(), Some(1), "{checked:?}");
+    let text = stdout(&checked);
+    assert!(text.contains("does not compile"), "{text}");
+    assert!(
+        text.contains(&format!("starter.rs:{line}")),
+        "the error's line {line}: {text}"
+    );
+    assert!(text.contains("Fix it and check again"), "{text}");
+
+    let listed = copy.concur(&["list"], QUICK);
+    assert!(listed.status.success());
+    assert!(
+        stdout(&listed)
+            .lines()
+            .any(|l| l.starts_with("topk") && l.contains("does not compile")),
+        "{}",
+        stdout(&listed)
+    );
+    assert!(copy.concur(&["hint", "topk"], QUICK).status.success());
+    assert!(
+        copy.concur(&["solution", "hashmap", "--yes"], QUICK)
+            .status
+            .success()
+    );
+    // The references' own tests do not compile the starter.
+    let mut references = Command::new(env!("CARGO"));
+    references
+        .current_dir(&copy.dir)
+        .args(["test", "-p", "topk", "--lib", "--test", "conformance"])
+        .env("CARGO_TARGET_DIR", Copy::target());
+    let tested = run_within(references, SUITE, "cargo test -p topk");
+    assert!(tested.status.success(), "{}", stderr(&tested));
+}
+
+#[test]
+fn solution_warns_then_sets_the_reference_beside_yours_function_by_function() {
     let copy = Copy::new("solution");
-    let refused = copy
-        .concur()
-        .args(["solution", "hashmap"])
-        .output()
-        .unwrap();
+    let refused = copy.concur(&["solution", "hashmap"], QUICK);
     assert_eq!(refused.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&refused.stderr).contains("does not pass yet"));
-    let shown = copy
-        .concur()
-        .args(["solution", "hashmap", "--yes"])
-        .output()
-        .unwrap();
+    assert!(stderr(&refused).contains("does not pass yet"));
+    let shown = copy.concur(&["solution", "hashmap", "--yes"], QUICK);
     assert!(shown.status.success());
     let text = stdout(&shown);
     assert!(
-        text.starts_with("reference: exercises/hashmap/src/striped.rs"),
+        text.contains("== fn insert: yours (exercises/hashmap/src/starter.rs:"),
         "{text}"
     );
     assert!(
-        text.contains("+++ exercises/hashmap/src/striped.rs"),
+        text.contains("| the reference (exercises/hashmap/src/striped.rs:"),
         "{text}"
     );
+    assert!(text.contains("- ") && text.contains("+ "), "{text}");
+    assert!(text.contains("The reference's other functions"), "{text}");
+}
+
+/// Sends Ctrl-C's signal to a child.
+fn interrupt(child: &Child) {
+    let _ = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status();
+}
+
+fn wait_within(child: Child, limit: Duration, what: &str) -> Output {
+    let id = child.id();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(child.wait_with_output());
+    });
+    match rx.recv_timeout(limit) {
+        Ok(output) => output.unwrap(),
+        Err(_) => {
+            let _ = Command::new("kill")
+                .args(["-KILL", &id.to_string()])
+                .status();
+            panic!("{what} did not end within {limit:?}: it hangs");
+        }
+    }
+}
+
+/// The child's stdout, line by line, as it comes.
+fn lines_of(child: &mut Child) -> mpsc::Receiver<String> {
+    let out = child.stdout.take().unwrap();
+    receive_lines(out)
+}
+
+/// The child's stderr, line by line, as it comes.
+fn stderr_lines_of(child: &mut Child) -> mpsc::Receiver<String> {
+    let err = child.stderr.take().unwrap();
+    receive_lines(err)
+}
+
+fn receive_lines(out: impl std::io::Read + Send + 'static) -> mpsc::Receiver<String> {
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(out).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                return;
+            }
+        }
+    });
+    rx
+}
+
+/// Everything read until a line containing `needle` (Ok), or until `limit`
+/// or the end (Err).
+fn read_until(
+    lines: &mpsc::Receiver<String>,
+    needle: &str,
+    limit: Duration,
+) -> Result<String, String> {
+    let started = Instant::now();
+    let mut seen = String::new();
+    while let Some(left) = limit.checked_sub(started.elapsed()) {
+        match lines.recv_timeout(left) {
+            Ok(line) => {
+                seen.push_str(&line);
+                seen.push('\n');
+                if line.contains(needle) {
+                    return Ok(seen);
+                }
+            }
+            Err(_) => break,
+        }
+    }
+    Err(seen)
 }

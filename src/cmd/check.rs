@@ -1,61 +1,114 @@
-//! `concur check NAME`: the exercise's suite against your starter, with
-//! each failure named as a bug class and a pointer to what explains it.
+//! `concur check [NAME]`: the exercise's suite against your starter, each
+//! failure named as a bug class with the book's explanation, failures in
+//! root-cause order. Without a name, the next exercise not yet passing.
 
 use std::path::Path;
 
 use anyhow::Result;
-use concur::workflow::Exercise;
-use concur::workflow::progress::{self, Progress};
-use concur::workflow::suite::{self, Report};
-
+use concur::workflow::bugs::{explanation, pointer};
+use concur::workflow::progress::{self, Progress, State};
+use concur::workflow::suite::{self, Check, Ending, Report, Stop};
+use concur::workflow::{Exercise, root};
 use kit::progress::Steps;
 
-use super::ui::Named;
+use super::ui::{MaybeNamed, on_ctrl_c};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
     #[command(flatten)]
-    exercise: Named,
+    exercise: MaybeNamed,
     /// No spinner while the suite builds and runs.
     #[arg(long)]
     quiet: bool,
 }
 
+impl Args {
+    /// The next exercise not yet passing, with a spinner.
+    pub fn next() -> Args {
+        Args {
+            exercise: MaybeNamed::default(),
+            quiet: false,
+        }
+    }
+}
+
 /// True when every check passes.
 pub fn run(args: &Args) -> Result<bool> {
-    let (root, exercise) = args.exercise.resolve()?;
-    check(&root, exercise, args.quiet)
+    let root = root()?;
+    let exercise = args.exercise.resolve(&root)?;
+    let stop = Stop::new();
+    on_ctrl_c(stop.clone())?;
+    let outcome = check(&root, exercise, args.quiet, &stop)?;
+    Ok(outcome.is_some_and(|state| state.passing()))
 }
 
-pub fn check(root: &Path, exercise: &Exercise, quiet: bool) -> Result<bool> {
-    let hash = progress::hash_file(&exercise.starter(root))?;
+/// Runs the suite and prints the report. The state it found, or `None` if
+/// the run was stopped before it could say.
+pub fn check(root: &Path, exercise: &Exercise, quiet: bool, stop: &Stop) -> Result<Option<State>> {
+    let starter = exercise.starter(root);
+    let hash = progress::hash_file(&starter)?;
     let bar = Steps::spinner(
-        &format!(
-            "building and running {}'s suite against your starter",
-            exercise.name
-        ),
+        &format!("building {} with your starter", exercise.name),
         quiet,
     );
-    let report = suite::run(root, exercise)?;
+    let (mut done, mut failed) = (0, 0);
+    let report = suite::run(root, exercise, stop, |check| {
+        done += 1;
+        failed += usize::from(!check.passed);
+        bar.show(&format!(
+            "running {}'s checks: {done} done, {failed} failed",
+            exercise.name
+        ));
+    })?;
     bar.finish();
-    let mut record = Progress::load(root);
-    record.record(exercise, &hash, &report);
-    record.save()?;
-    print_report(exercise, &report);
-    Ok(report.passing())
+    let state = State::of(&report);
+    // A run of a file that changed meanwhile says nothing about the file now.
+    if let Some(state) = state
+        && progress::hash_file(&starter).is_ok_and(|now| now == hash)
+    {
+        let mut record = Progress::load(root);
+        record.record(exercise, &hash, state);
+        record.save()?;
+    }
+    print_report(root, exercise, &report);
+    Ok(state)
 }
 
-fn print_report(exercise: &Exercise, report: &Report) {
-    let checks = match report {
-        Report::DoesNotBuild(error) => {
-            println!("{}: your starter does not compile yet.\n", exercise.name);
-            println!("{error}");
+fn print_report(root: &Path, exercise: &Exercise, report: &Report) {
+    let name = exercise.name;
+    let (checks, ending) = match report {
+        Report::DoesNotBuild(errors) => {
+            println!("{name}: your starter does not compile yet.\n");
+            for error in errors.iter().take(8) {
+                println!("{error}\n");
+            }
+            if errors.len() > 8 {
+                println!("... and {} more errors.\n", errors.len() - 8);
+            }
+            println!(
+                "Fix it and check again: `concur check {name}`. The other exercises, \
+                 `concur list` and `concur hint {name}` work meanwhile."
+            );
             return;
         }
-        Report::Ran(checks) => checks,
+        Report::Interrupted => {
+            println!("{name}: stopped while building; no check ran.");
+            return;
+        }
+        Report::Ran { checks, ending } => (checks, ending),
     };
     let (passed, total) = report.counts();
-    println!("{}: {passed} of {total} checks pass\n", exercise.name);
+    match ending {
+        Ending::Complete => println!("{name}: {passed} of {total} checks pass\n"),
+        Ending::Interrupted => {
+            println!("{name}: stopped. {total} checks had finished, {passed} of them passing:\n")
+        }
+        Ending::Crashed(why) => println!(
+            "{name}: the test process died ({why}). {total} checks had finished, {passed} \
+             passing:\n"
+        ),
+    }
+    let mut explained: Vec<&str> = Vec::new();
     let mut previous: Option<&str> = None;
     for check in checks {
         if check.passed {
@@ -68,34 +121,79 @@ fn print_report(exercise: &Exercise, report: &Report) {
             continue;
         }
         previous = check.message.as_deref();
-        if let Some(message) = &check.message {
-            for line in message.lines().take(4) {
-                println!("        {line}");
-            }
-        }
-        match check.bug_class() {
-            Some(class) => println!(
-                "        -> most likely: {}. Read {}.",
-                class.name,
-                class.pointer(exercise)
-            ),
-            None => println!(
-                "        -> read the message above, then `concur hint {}`.",
-                exercise.name
-            ),
-        }
+        print_failure(root, name, check, &mut explained);
     }
     println!();
-    if report.passing() {
-        println!(
-            "All checks pass. Put your {} on the chart beside the references:\n  \
-             cargo run --release --features starter -- bench {} --threads 1,2,4",
-            exercise.name, exercise.name
+    match ending {
+        Ending::Complete if report.passing() => println!(
+            "All checks pass. Put your {name} on the chart beside the references:\n  \
+             cargo run --release -- bench {name} --starter --threads 1,2,4"
+        ),
+        Ending::Complete => println!(
+            "Not yet. Fix the first failure (the others may follow from it), then \
+             `concur check {name}` again, or `concur watch {name}`."
+        ),
+        _ => println!("Run `concur check {name}` again for the whole suite."),
+    }
+}
+
+fn print_failure(root: &Path, name: &str, check: &Check, explained: &mut Vec<&'static str>) {
+    let Some(message) = &check.message else {
+        println!("        (no message: run `cargo test -p {name} --features starter` to see it)");
+        return;
+    };
+    for line in wrap(message, 72).iter().take(8) {
+        println!("        {line}");
+    }
+    let Some(class) = check.bug_class() else {
+        println!("        -> read the message above, then `concur hint {name}`.");
+        return;
+    };
+    println!("        -> {}.", class.name);
+    // Each class's explanation once per report.
+    if explained.contains(&class.name) {
+        println!("           (explained above)");
+        return;
+    }
+    explained.push(class.name);
+    if let Some(why) = explanation(root, class) {
+        for line in wrap(&why, 69) {
+            println!("           {line}");
+        }
+    }
+    println!("           More: {}", pointer(class));
+}
+
+/// `text` in lines of at most `width` characters, broken at spaces; its own
+/// line breaks kept.
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    for paragraph in text.lines() {
+        let mut line = String::new();
+        for word in paragraph.split(' ') {
+            if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+                lines.push(std::mem::take(&mut line));
+            }
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(word);
+        }
+        lines.push(line);
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wrapping_keeps_words_whole() {
+        assert_eq!(
+            wrap("lost update: one two three", 12),
+            ["lost update:", "one two", "three"]
         );
-    } else {
-        println!(
-            "Not yet. Fix the first failure, then `concur check {}` again (or `concur watch {}`).",
-            exercise.name, exercise.name
-        );
+        assert_eq!(wrap("a\nb", 10), ["a", "b"]);
     }
 }

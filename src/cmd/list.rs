@@ -1,29 +1,23 @@
 //! `concur list`: every exercise, its question, and how far this checkout
-//! has got with it.
+//! has got with it. It reads stored results only and never runs a suite,
+//! so it answers at once, whatever state a starter is in.
 
 use anyhow::Result;
-use concur::workflow::progress::{self, Progress, State};
-use concur::workflow::{EXERCISES, Exercise, root, suite};
-
-use kit::progress::Steps;
+use concur::workflow::progress::{Progress, State, stored_state};
+use concur::workflow::{EXERCISES, root};
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
-    /// No spinner while a suite runs.
-    #[arg(long)]
-    quiet: bool,
-}
+pub struct Args {}
 
-pub fn run(args: &Args) -> Result<()> {
+pub fn run(_args: &Args) -> Result<()> {
     let root = root()?;
-    let mut record = Progress::load(&root);
+    let record = Progress::load(&root);
     let mut rows = Vec::new();
-    for exercise in &EXERCISES {
-        rows.push((exercise, state(&root, exercise, &mut record, args.quiet)?));
+    for exercise in EXERCISES {
+        rows.push((exercise, stored_state(&root, exercise, &record)?));
     }
-    record.save()?;
     println!("{:<9} {:<28} question", "exercise", "state");
-    for (exercise, state) in rows {
+    for (exercise, state) in &rows {
         println!(
             "{:<9} {:<28} {}",
             exercise.name,
@@ -32,31 +26,18 @@ pub fn run(args: &Args) -> Result<()> {
         );
     }
     println!();
-    println!("Work one: concur check NAME  (and concur hint NAME when stuck)");
+    match rows.iter().find(|(_, state)| !state.passing()) {
+        Some((exercise, State::Edited)) => println!(
+            "Next: concur check {}  (edited since its last check)",
+            exercise.name
+        ),
+        Some((exercise, _)) => println!(
+            "Next: concur check {}  (and concur hint {} when stuck)",
+            exercise.name, exercise.name
+        ),
+        None => {
+            println!("Every exercise passes. concur bench NAME --starter puts yours on the chart.")
+        }
+    }
     Ok(())
-}
-
-/// An untouched starter needs no run; a changed one is read from the record
-/// when it was checked as it is now, and checked otherwise.
-fn state(
-    root: &std::path::Path,
-    exercise: &Exercise,
-    record: &mut Progress,
-    quiet: bool,
-) -> Result<State> {
-    if progress::untouched(root, exercise) {
-        return Ok(State::Untouched);
-    }
-    let hash = progress::hash_file(&exercise.starter(root))?;
-    if let Some(state) = record.cached(exercise, &hash) {
-        return Ok(state);
-    }
-    let bar = Steps::spinner(
-        &format!("running {}'s suite against your starter", exercise.name),
-        quiet,
-    );
-    let report = suite::run(root, exercise)?;
-    bar.finish();
-    record.record(exercise, &hash, &report);
-    Ok(State::of(&report))
 }

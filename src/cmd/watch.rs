@@ -1,5 +1,7 @@
-//! `concur watch NAME`: checks again every time the starter changes. File
-//! events where the system has them, polling where it does not.
+//! `concur watch [NAME]`: checks again every time the starter changes. A
+//! save while a check runs stops that check and starts a new one, so a
+//! hanging starter never keeps the fix from being checked. File events
+//! where the system has them, polling where it does not.
 
 use std::path::Path;
 use std::sync::mpsc;
@@ -7,16 +9,17 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 use concur::workflow::progress::hash_file;
+use concur::workflow::root;
+use concur::workflow::suite::Stop;
 use notify::{Config, PollWatcher, RecursiveMode, Watcher};
 
 use super::check::check;
-
-use super::ui::Named;
+use super::ui::MaybeNamed;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
     #[command(flatten)]
-    exercise: Named,
+    exercise: MaybeNamed,
     /// Poll the file instead of waiting for file events (for file systems
     /// that do not report them, such as some network and container mounts).
     #[arg(long)]
@@ -26,53 +29,117 @@ pub struct Args {
     interval_ms: u64,
 }
 
+/// What the loop waits for.
+enum Event {
+    /// Something in the starter's folder changed.
+    Changed,
+    /// A check finished (or was stopped).
+    Checked,
+    /// Ctrl-C.
+    Quit,
+}
+
 pub fn run(args: &Args) -> Result<()> {
-    let (root, exercise) = args.exercise.resolve()?;
+    let root = root()?;
+    let exercise = args.exercise.resolve(&root)?;
     let starter = exercise.starter(&root);
     let interval = Duration::from_millis(args.interval_ms.max(50));
     let (tx, rx) = mpsc::channel();
     // Watch the folder, not the file: editors save by writing a new file
     // and renaming it over the old one.
     let folder = starter.parent().context("the starter has a folder")?;
-    let _watcher = watcher(folder, tx, args.poll, interval)?;
+    let _watcher = watcher(folder, tx.clone(), args.poll, interval)?;
+    let quit = tx.clone();
+    ctrlc::set_handler(move || {
+        let _ = quit.send(Event::Quit);
+    })
+    .context("cannot listen for Ctrl-C")?;
 
     let mut last = hash_file(&starter)?;
-    check(&root, exercise, false)?;
-    println!("\nWatching {} (Ctrl-C to stop).", exercise.starter_in_git());
+    let mut running = Some(start(&root, exercise, &tx));
     loop {
-        if let Err(error) = rx.recv().context("the file watcher stopped")? {
-            eprintln!("the file watcher reported: {error}");
-        }
-        // One save is often several events: let them settle.
-        std::thread::sleep(Duration::from_millis(200));
-        while rx.try_recv().is_ok() {}
-        let Ok(now) = hash_file(&starter) else {
-            continue; // mid-save: the next event brings it back
-        };
-        if now != last {
-            last = now;
-            println!(
-                "\n--- {} changed: checking again ---\n",
-                exercise.starter_in_git()
-            );
-            check(&root, exercise, false)?;
-            println!("\nWatching {} (Ctrl-C to stop).", exercise.starter_in_git());
+        match rx.recv().context("the file watcher stopped")? {
+            Event::Quit => {
+                if let Some((stop, handle)) = running.take() {
+                    stop.stop();
+                    let _ = handle.join();
+                }
+                return Ok(());
+            }
+            Event::Checked => {
+                if let Some((_, handle)) = running.take() {
+                    let _ = handle.join();
+                }
+                println!("\nWatching {} (Ctrl-C to stop).", exercise.starter_in_git());
+            }
+            Event::Changed => {
+                // One save is often several events: let them settle.
+                std::thread::sleep(Duration::from_millis(200));
+                let Ok(now) = hash_file(&starter) else {
+                    continue; // mid-save: the next event brings it back
+                };
+                if now == last {
+                    continue;
+                }
+                last = now;
+                if let Some((stop, handle)) = running.take() {
+                    stop.stop();
+                    let _ = handle.join();
+                    println!("\n--- stopped the running check: the file changed ---");
+                }
+                println!(
+                    "\n--- {} changed: checking again ---\n",
+                    exercise.starter_in_git()
+                );
+                running = Some(start(&root, exercise, &tx));
+            }
         }
     }
 }
 
+type Running = (Stop, std::thread::JoinHandle<()>);
+
+/// Starts a check on a thread of its own; it sends `Checked` when it ends.
+fn start(
+    root: &Path,
+    exercise: &'static concur::workflow::Exercise,
+    tx: &mpsc::Sender<Event>,
+) -> Running {
+    let stop = Stop::new();
+    let (root, tx, mine) = (root.to_path_buf(), tx.clone(), stop.clone());
+    let handle = std::thread::spawn(move || {
+        if let Err(error) = check(&root, exercise, false, &mine) {
+            eprintln!("error: {error:#}");
+        }
+        // A stopped check's end is not news: the loop already moved on.
+        if !mine.stopped() {
+            let _ = tx.send(Event::Checked);
+        }
+    });
+    (stop, handle)
+}
+
 fn watcher(
     folder: &Path,
-    tx: mpsc::Sender<notify::Result<notify::Event>>,
+    tx: mpsc::Sender<Event>,
     poll: bool,
     interval: Duration,
 ) -> Result<Box<dyn Watcher>> {
+    let events = move |event: notify::Result<notify::Event>| {
+        match event {
+            Ok(_) => {
+                let _ = tx.send(Event::Changed);
+            }
+            Err(error) => eprintln!("the file watcher reported: {error}"),
+        };
+    };
     if !poll {
-        let events = notify::recommended_watcher(tx.clone()).and_then(|mut w| {
+        let handler = events.clone();
+        let recommended = notify::recommended_watcher(handler).and_then(|mut w| {
             w.watch(folder, RecursiveMode::NonRecursive)?;
             Ok(w)
         });
-        match events {
+        match recommended {
             Ok(w) => return Ok(Box::new(w)),
             Err(error) => eprintln!(
                 "file events are not available here ({error}); polling every {} ms instead",
@@ -80,7 +147,7 @@ fn watcher(
             ),
         }
     }
-    let mut w = PollWatcher::new(tx, Config::default().with_poll_interval(interval))?;
+    let mut w = PollWatcher::new(events, Config::default().with_poll_interval(interval))?;
     w.watch(folder, RecursiveMode::NonRecursive)?;
     Ok(Box::new(w))
 }

@@ -1,232 +1,118 @@
-//! From a failed check's message to the bug class it most likely is, and
-//! where the book explains it. The suites name the class at the start of
-//! their messages ("lost update: ..."), so this is a lookup, not a guess.
+//! What `concur check` says about a bug class: the first paragraph of its
+//! section in the book (`book/src/bug-classes.md`), shown inline, and the
+//! anchor of that section in the rendered book. The classes themselves,
+//! and how a failure message names one, are `kit::bugs`: one list for the
+//! suites and for this.
 
-/// A bug class and what to read about it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct BugClass {
-    pub name: &'static str,
-    /// What to read: a book chapter and section, or the exercise's README.
-    pub read: Read,
+use std::path::Path;
+
+use kit::bugs::BugClass;
+
+/// The section's first paragraph, as one line of prose; `None` if the book
+/// is not there (a copy without it) or has no such section.
+pub fn explanation(root: &Path, class: BugClass) -> Option<String> {
+    let text = std::fs::read_to_string(root.join("book/src").join(BugClass::CHAPTER)).ok()?;
+    first_paragraph(&text, class.heading)
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Read {
-    /// `book/src/<chapter>`, the given section.
-    Book(&'static str, &'static str),
-    /// The exercise's own chapter, its bug zoo.
-    ExerciseChapter,
-    /// The exercise's README: the task and the hints.
-    Readme,
+/// Where to read more: the rendered page and its anchor.
+pub fn pointer(class: BugClass) -> String {
+    format!(
+        "{}#{} in the book (mdbook serve book)",
+        BugClass::CHAPTER.replace(".md", ".html"),
+        class.anchor()
+    )
 }
 
-/// Needles in the message, most specific first, and the class they mean.
-const CLASSES: &[(&[&str], BugClass)] = &[
-    (
-        &["not yet implemented", "not implemented"],
-        BugClass {
-            name: "not implemented yet (a todo!() is still there)",
-            read: Read::Readme,
-        },
-    ),
-    (
-        &["lock-order deadlock"],
-        BugClass {
-            name: "lock-order deadlock",
-            read: Read::Book("hashmap.md", "The bug zoo"),
-        },
-    ),
-    (
-        &["deadlock", "stuck"],
-        BugClass {
-            name: "deadlock",
-            read: Read::Book("hashmap.md", "The bug zoo"),
-        },
-    ),
-    (
-        &["check-then-act"],
-        BugClass {
-            name: "check-then-act race",
-            read: Read::Book("hashmap.md", "The bug zoo"),
-        },
-    ),
-    (
-        &["lost update", "lost write"],
-        BugClass {
-            name: "lost update",
-            read: Read::Book("hashmap.md", "The bug zoo"),
-        },
-    ),
-    (
-        &["torn"],
-        BugClass {
-            name: "torn read",
-            read: Read::ExerciseChapter,
-        },
-    ),
-    (
-        &["no striping"],
-        BugClass {
-            name: "no striping (one lock serialises everything)",
-            read: Read::Book(
-                "hashmap.md",
-                "Strategy 3: lock striping (`ConcurrentHashMap`)",
-            ),
-        },
-    ),
-    (
-        &["lost count", "count went backwards", "overcount"],
-        BugClass {
-            name: "lost or stale count",
-            read: Read::Book("topk.md", "The bug zoo"),
-        },
-    ),
-    (
-        &["half-applied"],
-        BugClass {
-            name: "half-applied update (a torn publication)",
-            read: Read::Book("trie.md", "The bug zoo"),
-        },
-    ),
-    (
-        &["stale"],
-        BugClass {
-            name: "stale read",
-            read: Read::ExerciseChapter,
-        },
-    ),
-    (
-        &["chunk boundary"],
-        BugClass {
-            name: "chunk boundary inside a line",
-            read: Read::Book("segment.md", "The bug zoo"),
-        },
-    ),
-    (
-        &["out of order", "unordered"],
-        BugClass {
-            name: "results merged out of order",
-            read: Read::ExerciseChapter,
-        },
-    ),
-    (
-        &["missed termination", "never ended", "premature"],
-        BugClass {
-            name: "premature or missed termination",
-            read: Read::Book("crawler.md", "The bug zoo"),
-        },
-    ),
-    (
-        &["unbounded frontier"],
-        BugClass {
-            name: "unbounded frontier",
-            read: Read::Book("crawler.md", "The bug zoo"),
-        },
-    ),
-    (
-        &["no parallelism"],
-        BugClass {
-            name: "no parallelism (one thread did all the work)",
-            read: Read::ExerciseChapter,
-        },
-    ),
-    (
-        &["wrong answer", "wrong tokens", "visited twice"],
-        BugClass {
-            name: "wrong answer",
-            read: Read::ExerciseChapter,
-        },
-    ),
-];
-
-/// The class a failure message names, if it names one.
-pub fn classify(message: &str) -> Option<BugClass> {
-    let message = message.to_lowercase();
-    CLASSES
-        .iter()
-        .find(|(needles, _)| needles.iter().any(|n| message.contains(n)))
-        .map(|(_, class)| *class)
-}
-
-impl BugClass {
-    /// Where to read about it, for the exercise `exercise` with chapter
-    /// `chapter`: "book/src/hashmap.md, section \"The bug zoo\"".
-    pub fn pointer(&self, exercise: &super::Exercise) -> String {
-        match self.read {
-            Read::Book(chapter, section) => format!("book/src/{chapter}, section \"{section}\""),
-            Read::ExerciseChapter => {
-                format!("book/src/{}, section \"The bug zoo\"", exercise.chapter)
-            }
-            Read::Readme => format!(
-                "exercises/{}/README.md (the task), or `concur hint {}`",
-                exercise.name, exercise.name
-            ),
+/// The first paragraph under the `##` heading `heading`, joined into one
+/// line.
+fn first_paragraph(markdown: &str, heading: &str) -> Option<String> {
+    let mut lines = markdown
+        .lines()
+        .skip_while(|line| line.trim_start_matches('#').trim() != heading || !line.starts_with('#'))
+        .skip(1)
+        .skip_while(|line| line.trim().is_empty());
+    let mut paragraph = Vec::new();
+    for line in lines.by_ref() {
+        if line.trim().is_empty() || line.starts_with('#') {
+            break;
         }
+        paragraph.push(line.trim());
     }
+    (!paragraph.is_empty()).then(|| paragraph.join(" "))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use kit::bugs::ALL;
 
     #[test]
-    fn the_suites_messages_name_their_class() {
-        let cases = [
-            (
-                "not yet implemented: StarterMap::insert",
-                "not implemented yet",
-            ),
-            (
-                "lost update: 8 threads x 1000 increments ended at 7421",
-                "lost update",
-            ),
-            (
-                "lock-order deadlock: transfer never returned",
-                "lock-order deadlock",
-            ),
-            (
-                "check-then-act race: the factory ran twice",
-                "check-then-act race",
-            ),
-            (
-                "2 workers: results merged out of order: ...",
-                "results merged out of order",
-            ),
-            (
-                "missed termination: the crawl never ended",
-                "premature or missed termination",
-            ),
-        ];
-        for (message, class) in cases {
-            let found = classify(message).map(|c| c.name);
+    fn every_class_has_a_section_that_opens_with_prose() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        for class in ALL {
+            let paragraph = explanation(root, *class).unwrap_or_else(|| {
+                panic!("book/src/bug-classes.md has no section {:?}", class.heading)
+            });
             assert!(
-                found.is_some_and(|name| name.starts_with(class)),
-                "{message:?} -> {found:?}"
+                !paragraph.starts_with("{{")
+                    && !paragraph.starts_with("```")
+                    && paragraph.len() > 60,
+                "{}: the section should open with a sentence or two of prose: {paragraph}",
+                class.heading
             );
         }
-        assert_eq!(classify("assertion failed: 2 == 3"), None);
+    }
+
+    /// Every class a bug-zoo test asserts (`assert_caught(bugs::X, ...)`)
+    /// is one `concur check` reads back from a message and explains.
+    #[test]
+    fn every_class_the_zoos_assert_is_named_and_explained_by_check() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut asserted = 0;
+        for entry in std::fs::read_dir(root.join("exercises")).unwrap() {
+            let bugs_rs = entry.unwrap().path().join("tests/bugs.rs");
+            let Ok(text) = std::fs::read_to_string(&bugs_rs) else {
+                continue;
+            };
+            for use_ in text.split("assert_caught(").skip(1) {
+                let constant = use_
+                    .trim_start()
+                    .strip_prefix("bugs::")
+                    .and_then(|rest| {
+                        rest.split(|c: char| !c.is_ascii_uppercase() && c != '_')
+                            .next()
+                    })
+                    .unwrap_or_else(|| {
+                        panic!(
+                            "{}: assert_caught takes a kit::bugs class: {use_:.40}",
+                            bugs_rs.display()
+                        )
+                    });
+                let (_, class) = kit::bugs::BY_CONST
+                    .iter()
+                    .find(|(name, _)| *name == constant)
+                    .unwrap_or_else(|| {
+                        panic!("{}: no class {constant} in kit::bugs", bugs_rs.display())
+                    });
+                assert_eq!(kit::bugs::classify(&class.says("details")), Some(*class));
+                assert!(
+                    explanation(root, *class).is_some(),
+                    "{constant} is not explained"
+                );
+                asserted += 1;
+            }
+        }
+        assert!(asserted >= 10, "only {asserted} assert_caught calls found");
     }
 
     #[test]
-    fn every_pointer_names_a_real_section() {
-        let book = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("book/src");
-        let mut sections: Vec<(String, String)> = CLASSES
-            .iter()
-            .filter_map(|(_, class)| match class.read {
-                Read::Book(chapter, section) => Some((chapter.into(), section.into())),
-                _ => None,
-            })
-            .collect();
-        for exercise in super::super::EXERCISES {
-            sections.push((exercise.chapter.into(), "The bug zoo".into()));
-        }
-        for (chapter, section) in sections {
-            let text = std::fs::read_to_string(book.join(&chapter)).unwrap();
-            assert!(
-                text.lines()
-                    .any(|l| l.trim_start_matches('#').trim() == section),
-                "book/src/{chapter} has no section {section:?}"
-            );
-        }
+    fn the_first_paragraph_is_the_one_under_the_heading() {
+        let text = "# Title\n\n## Lost update\n\nA read and a write\nin two steps.\n\nMore.\n\n## Next\n\nOther.\n";
+        assert_eq!(
+            first_paragraph(text, "Lost update").as_deref(),
+            Some("A read and a write in two steps.")
+        );
+        assert_eq!(first_paragraph(text, "Missing"), None);
     }
 }

@@ -1,6 +1,10 @@
 //! What this checkout has done: each exercise's last result, kept with the
-//! hash of the starter it was for, and the hints already shown. Stored in
-//! `target/concur/progress.json`, so a clean checkout starts fresh.
+//! hash of the starter it was for, the hints already shown, and copies of
+//! starters that `concur reset` replaced.
+//!
+//! All of it lives in `.concur/` at the root of the checkout (git ignores
+//! it), not under `target/`: `cargo clean` must not erase a candidate's
+//! progress, and never their code.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -16,20 +20,22 @@ use super::suite::Report;
 pub enum State {
     /// The starter is the committed one.
     Untouched,
-    /// Changed, and some checks fail (or it does not build).
-    InProgress {
-        passed: usize,
-        total: usize,
-    },
-    Passing {
-        total: usize,
-    },
+    /// Changed since it was last checked (or never checked).
+    Edited,
+    /// Checked as it is now: it does not compile.
+    DoesNotBuild,
+    /// Checked as it is now: some checks fail.
+    InProgress { passed: usize, total: usize },
+    /// Checked as it is now: every check passes.
+    Passing { total: usize },
 }
 
 impl std::fmt::Display for State {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             State::Untouched => write!(f, "starter untouched"),
+            State::Edited => write!(f, "edited, not checked yet"),
+            State::DoesNotBuild => write!(f, "does not compile"),
             State::InProgress { passed, total } => {
                 write!(f, "in progress ({passed}/{total} checks pass)")
             }
@@ -39,14 +45,41 @@ impl std::fmt::Display for State {
 }
 
 impl State {
-    pub fn of(report: &Report) -> State {
-        let (passed, total) = report.counts();
-        if report.passing() {
-            State::Passing { total }
-        } else {
-            State::InProgress { passed, total }
+    /// The state a finished run leaves; `None` for a run that was stopped
+    /// before it finished (it says nothing for sure).
+    pub fn of(report: &Report) -> Option<State> {
+        use super::suite::Ending;
+        match report {
+            Report::DoesNotBuild(_) => Some(State::DoesNotBuild),
+            Report::Interrupted => None,
+            Report::Ran {
+                ending: Ending::Interrupted,
+                ..
+            } => None,
+            Report::Ran { .. } => {
+                let (passed, total) = report.counts();
+                Some(if report.passing() {
+                    State::Passing { total }
+                } else {
+                    State::InProgress { passed, total }
+                })
+            }
         }
     }
+
+    pub fn passing(&self) -> bool {
+        matches!(self, State::Passing { .. })
+    }
+}
+
+/// The folder, `.concur/` at the root of the checkout.
+pub fn state_dir(root: &Path) -> PathBuf {
+    root.join(".concur")
+}
+
+/// Where `concur reset` keeps the starters it replaced.
+pub fn backup_dir(root: &Path) -> PathBuf {
+    state_dir(root).join("backup")
 }
 
 /// The record file.
@@ -58,21 +91,31 @@ pub struct Progress {
 
 impl Progress {
     pub fn load(root: &Path) -> Progress {
-        let path = root.join("target/concur/progress.json");
+        let path = state_dir(root).join("progress.json");
+        // Where earlier versions kept it, read once if nothing newer exists.
+        let legacy = root.join("target/concur/progress.json");
+        let read = |p: &Path| {
+            std::fs::read_to_string(p)
+                .ok()
+                .and_then(|text| serde_json::from_str::<Value>(&text).ok())
+                .filter(Value::is_object)
+        };
         // A missing or damaged record only costs a re-run of the suites.
-        let data = std::fs::read_to_string(&path)
-            .ok()
-            .and_then(|text| serde_json::from_str(&text).ok())
-            .filter(Value::is_object)
+        let data = read(&path)
+            .or_else(|| read(&legacy))
             .unwrap_or_else(|| json!({}));
         Progress { path, data }
     }
 
     pub fn save(&self) -> Result<()> {
         if let Some(dir) = self.path.parent() {
-            std::fs::create_dir_all(dir)?;
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("cannot create {}", dir.display()))?;
         }
-        std::fs::write(&self.path, serde_json::to_string_pretty(&self.data)?)
+        // Write then rename: a Ctrl-C mid-write never leaves half a file.
+        let temporary = self.path.with_extension("json.tmp");
+        std::fs::write(&temporary, serde_json::to_string_pretty(&self.data)?)
+            .and_then(|()| std::fs::rename(&temporary, &self.path))
             .with_context(|| format!("cannot write {}", self.path.display()))
     }
 
@@ -81,6 +124,9 @@ impl Progress {
         let entry = self.data.get("results")?.get(exercise.name)?;
         if entry.get("starter")?.as_str()? != starter_hash {
             return None;
+        }
+        if entry.get("builds").and_then(Value::as_bool) == Some(false) {
+            return Some(State::DoesNotBuild);
         }
         let passed = entry.get("passed")?.as_u64()? as usize;
         let total = entry.get("total")?.as_u64()? as usize;
@@ -91,10 +137,20 @@ impl Progress {
         })
     }
 
-    pub fn record(&mut self, exercise: &Exercise, starter_hash: &str, report: &Report) {
-        let (passed, total) = report.counts();
-        self.data["results"][exercise.name] =
-            json!({ "starter": starter_hash, "passed": passed, "total": total });
+    /// Records a finished run's outcome for this starter (a stopped run is
+    /// not recorded: it proves nothing).
+    pub fn record(&mut self, exercise: &Exercise, starter_hash: &str, state: State) {
+        let entry = match state {
+            State::DoesNotBuild => json!({ "starter": starter_hash, "builds": false }),
+            State::InProgress { passed, total } => {
+                json!({ "starter": starter_hash, "passed": passed, "total": total })
+            }
+            State::Passing { total } => {
+                json!({ "starter": starter_hash, "passed": total, "total": total })
+            }
+            State::Untouched | State::Edited => return,
+        };
+        self.data["results"][exercise.name] = entry;
     }
 
     /// How many hints of `exercise` were shown.
@@ -106,6 +162,16 @@ impl Progress {
         let seen = self.hints_seen(exercise).max(number);
         self.data["hints"][exercise.name] = json!(seen);
     }
+}
+
+/// The state of `exercise` from what is stored alone: it never runs the
+/// suite, so it never waits on one.
+pub fn stored_state(root: &Path, exercise: &Exercise, record: &Progress) -> Result<State> {
+    if untouched(root, exercise) {
+        return Ok(State::Untouched);
+    }
+    let hash = hash_file(&exercise.starter(root))?;
+    Ok(record.cached(exercise, &hash).unwrap_or(State::Edited))
 }
 
 /// FNV-1a of the file's bytes: stable across Rust versions, unlike std's
@@ -139,4 +205,44 @@ pub fn untouched(root: &Path, exercise: &Exercise) -> bool {
         (Some(committed), Ok(current)) => committed == current,
         _ => false,
     }
+}
+
+/// Keeps a copy of the current starter of `exercise` under `.concur/backup/`
+/// (named with the time, so copies never overwrite each other); returns its
+/// path.
+pub fn back_up(root: &Path, exercise: &Exercise) -> Result<PathBuf> {
+    let dir = backup_dir(root);
+    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let stamp = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    let backup = dir.join(format!("{}-starter-{stamp}.rs", exercise.name));
+    let starter = exercise.starter(root);
+    std::fs::copy(&starter, &backup).with_context(|| {
+        format!(
+            "cannot keep a copy of {} in {}",
+            starter.display(),
+            backup.display()
+        )
+    })?;
+    Ok(backup)
+}
+
+/// The newest copy `back_up` kept of `exercise`'s starter, if any.
+pub fn latest_backup(root: &Path, exercise: &Exercise) -> Option<PathBuf> {
+    let prefix = format!("{}-starter-", exercise.name);
+    std::fs::read_dir(backup_dir(root))
+        .ok()?
+        .flatten()
+        .filter_map(|entry| {
+            let name = entry.file_name().to_string_lossy().to_string();
+            let stamp: u128 = name
+                .strip_prefix(&prefix)?
+                .strip_suffix(".rs")?
+                .parse()
+                .ok()?;
+            Some((stamp, entry.path()))
+        })
+        .max_by_key(|(stamp, _)| *stamp)
+        .map(|(_, path)| path)
 }

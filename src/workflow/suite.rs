@@ -1,13 +1,25 @@
-//! Runs an exercise's suite against the starter (`cargo test -p NAME
-//! --features starter -- starter`) and reads libtest's output into checks.
+//! Runs an exercise's suite against the starter, in two cargo runs: a build
+//! (`cargo test -p NAME --features starter --no-run`), whose compiler
+//! errors are kept, then the checks (`... -- starter`), read as they finish.
+//!
+//! Both run in a process group of their own, so that a run can be stopped
+//! at any moment (a new save under `concur watch`, Ctrl-C under `concur
+//! check`, or a run that outlives its time) with everything it started, the
+//! test binary included; what had finished by then is still reported.
 
-use std::path::Path;
-use std::process::Command;
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
+use kit::bugs::{self, BugClass};
 
 use super::Exercise;
-use super::bugs::{BugClass, classify};
 
 /// One check of the suite against the starter.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,83 +32,370 @@ pub struct Check {
 }
 
 impl Check {
+    /// The bug class the failure names; `None` for a pass or a message that
+    /// names none.
     pub fn bug_class(&self) -> Option<BugClass> {
-        self.message.as_deref().and_then(classify)
+        self.message.as_deref().and_then(bugs::classify)
     }
+
+    /// Where the check stands among failures: the lowest rank is most
+    /// likely the root cause, so it is shown first. Unnamed failures last.
+    fn rank(&self) -> u8 {
+        self.bug_class().map_or(u8::MAX, |class| class.rank)
+    }
+}
+
+/// How a run ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Ending {
+    /// Every check ran.
+    Complete,
+    /// Stopped by the user (Ctrl-C) or by a newer save.
+    Interrupted,
+    /// The test process died (a stack overflow, an abort) or ran out of
+    /// time; what it said.
+    Crashed(String),
 }
 
 /// What a run of the suite found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Report {
-    /// The starter does not compile: the compiler's first error.
-    DoesNotBuild(String),
-    Ran(Vec<Check>),
+    /// The starter does not compile: the compiler's errors, as it printed
+    /// them (with `starter.rs:LINE`).
+    DoesNotBuild(Vec<String>),
+    /// The checks that finished, failures first, ordered by root cause.
+    Ran { checks: Vec<Check>, ending: Ending },
+    /// Stopped before the build finished.
+    Interrupted,
 }
 
 impl Report {
     pub fn passing(&self) -> bool {
-        matches!(self, Report::Ran(checks) if !checks.is_empty() && checks.iter().all(|c| c.passed))
+        matches!(self, Report::Ran { checks, ending: Ending::Complete }
+            if !checks.is_empty() && checks.iter().all(|c| c.passed))
     }
 
     /// (passed, total) checks; (0, 0) when it does not build.
     pub fn counts(&self) -> (usize, usize) {
         match self {
-            Report::DoesNotBuild(_) => (0, 0),
-            Report::Ran(checks) => (checks.iter().filter(|c| c.passed).count(), checks.len()),
+            Report::Ran { checks, .. } => {
+                (checks.iter().filter(|c| c.passed).count(), checks.len())
+            }
+            _ => (0, 0),
         }
     }
 }
 
-/// Builds and runs `exercise`'s checks against the starter in `root`.
-pub fn run(root: &Path, exercise: &Exercise) -> Result<Report> {
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let output = Command::new(cargo)
-        .current_dir(root)
-        .args([
-            "test",
-            "-p",
-            exercise.name,
-            "--features",
-            "starter",
-            "--no-fail-fast",
-        ])
-        .args(["--color", "never", "--", "starter", "--color", "never"])
-        // The suite's message is what a candidate needs, not a backtrace.
-        .env("RUST_BACKTRACE", "0")
-        .output()
-        .context("cannot run cargo: is it on the PATH?")?;
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    Ok(parse(&stdout, &stderr))
+/// Stops a run from another thread (a Ctrl-C handler, a file watcher).
+#[derive(Debug, Clone, Default)]
+pub struct Stop(Arc<AtomicBool>);
+
+impl Stop {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn stop(&self) {
+        self.0.store(true, Ordering::SeqCst);
+    }
+
+    pub fn stopped(&self) -> bool {
+        self.0.load(Ordering::SeqCst)
+    }
 }
 
-/// Reads cargo test's output. No `test ... ` line at all means the build
-/// failed; the compiler's first error is kept.
-pub fn parse(stdout: &str, stderr: &str) -> Report {
-    let mut checks: Vec<Check> = stdout
-        .lines()
-        .filter_map(|line| {
-            let rest = line.strip_prefix("test ")?;
-            let (name, outcome) = rest.rsplit_once(" ... ")?;
-            let passed = match outcome.trim() {
-                "ok" => true,
-                "FAILED" => false,
-                _ => return None,
-            };
-            Some(Check {
-                name: name.to_string(),
-                passed,
-                message: None,
-            })
-        })
+/// How long the checks may run in all. Every check has a watchdog of its
+/// own; this is the last resort, for a test process that neither finishes
+/// nor fails (a hang outside any check).
+pub const RUN_LIMIT: Duration = Duration::from_secs(600);
+
+/// Builds `exercise` with its starter in `root`, then runs the checks,
+/// calling `progress` with each check as it finishes. `stop` ends it early.
+pub fn run(
+    root: &Path,
+    exercise: &Exercise,
+    stop: &Stop,
+    mut progress: impl FnMut(&Check),
+) -> Result<Report> {
+    match build(root, exercise, stop)? {
+        Built::Errors(errors) => return Ok(Report::DoesNotBuild(errors)),
+        Built::Stopped => return Ok(Report::Interrupted),
+        Built::Ok => {}
+    }
+    let results = results_dir(root, exercise);
+    let _ = std::fs::remove_dir_all(&results);
+    std::fs::create_dir_all(&results)
+        .with_context(|| format!("cannot create {}", results.display()))?;
+    let mut command = cargo(root, exercise);
+    command
+        .args(["--no-fail-fast", "--", "starter", "--color", "never"])
+        .env("CONCUR_RESULTS_DIR", &results);
+    let (lines, ending) = stream(command, stop, RUN_LIMIT, |line| {
+        if let Some(check) = test_line(line) {
+            progress(&check);
+        }
+    })?;
+    let stdout: String = lines
+        .iter()
+        .filter(|(out, _)| *out)
+        .map(|(_, l)| format!("{l}\n"))
         .collect();
-    if checks.is_empty() && !stdout.contains("test result:") {
-        return Report::DoesNotBuild(first_error(stderr));
+    let stderr: String = lines
+        .iter()
+        .filter(|(out, _)| !*out)
+        .map(|(_, l)| format!("{l}\n"))
+        .collect();
+    let mut checks = parse(&stdout, &results);
+    let ending = match ending {
+        Ending::Complete => crash(&stderr).map_or(Ending::Complete, Ending::Crashed),
+        other => other,
+    };
+    if let Ending::Crashed(why) = &ending {
+        // The check that was running when the process died, if it says.
+        if let Some(name) = crashed_check(&stderr)
+            && !checks.iter().any(|c| c.name == name)
+        {
+            checks.push(Check {
+                name,
+                passed: false,
+                message: Some(bugs::PANIC.says(format!("the test process died here: {why}"))),
+            });
+        }
     }
+    let _ = std::fs::remove_dir_all(&results);
+    order(&mut checks);
+    Ok(Report::Ran { checks, ending })
+}
+
+/// Failures first, lowest rank (most likely the cause) first; then passes.
+pub fn order(checks: &mut [Check]) {
+    checks.sort_by_key(|c| (c.passed, c.rank()));
+}
+
+fn results_dir(root: &Path, exercise: &Exercise) -> PathBuf {
+    root.join("target/concur/results").join(exercise.name)
+}
+
+/// `cargo test -p NAME --features starter`, quiet about colours.
+fn cargo(root: &Path, exercise: &Exercise) -> Command {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut command = Command::new(cargo);
+    command
+        .current_dir(root)
+        .args(["test", "-p", exercise.name, "--features", "starter"])
+        .args(["--color", "never"])
+        // The suite's message is what a candidate needs, not a backtrace.
+        .env("RUST_BACKTRACE", "0");
+    command
+}
+
+enum Built {
+    Ok,
+    Errors(Vec<String>),
+    Stopped,
+}
+
+/// Compiles the exercise's tests with the starter. Errors come from cargo's
+/// JSON messages, each as the compiler rendered it.
+fn build(root: &Path, exercise: &Exercise, stop: &Stop) -> Result<Built> {
+    let mut command = cargo(root, exercise);
+    command.args(["--no-run", "--message-format", "json"]);
+    let (lines, ending) = stream(command, stop, RUN_LIMIT, |_| {})?;
+    if ending == Ending::Interrupted {
+        return Ok(Built::Stopped);
+    }
+    let mut errors = Vec::new();
+    let mut succeeded = false;
+    for (_, line) in &lines {
+        let Ok(message) = serde_json::from_str::<serde_json::Value>(line) else {
+            continue;
+        };
+        match message["reason"].as_str() {
+            Some("compiler-message") if message["message"]["level"] == "error" => {
+                if let Some(rendered) = message["message"]["rendered"].as_str() {
+                    errors.push(rendered.trim_end().to_string());
+                }
+            }
+            Some("build-finished") => succeeded = message["success"].as_bool() == Some(true),
+            _ => {}
+        }
+    }
+    if succeeded {
+        return Ok(Built::Ok);
+    }
+    if errors.is_empty() {
+        // Not a compiler error: cargo itself failed. Its words.
+        let said: Vec<&str> = lines
+            .iter()
+            .filter(|(out, _)| !*out)
+            .map(|(_, l)| l.as_str())
+            .filter(|l| !l.trim_start().starts_with("Compiling"))
+            .collect();
+        errors.push(said.join("\n"));
+    }
+    // "could not compile" summaries repeat what the errors say.
+    errors.retain(|e| !e.starts_with("error: could not compile"));
+    Ok(Built::Errors(errors))
+}
+
+/// Runs `command` in a process group of its own, collecting its output
+/// lines as `(from stdout, line)` and passing stdout lines to `each` as
+/// they come. Stops it, with everything it started, when `stop` says so or
+/// after `limit`.
+fn stream(
+    mut command: Command,
+    stop: &Stop,
+    limit: Duration,
+    mut each: impl FnMut(&str),
+) -> Result<(Vec<(bool, String)>, Ending)> {
+    command.stdout(Stdio::piped()).stderr(Stdio::piped());
+    #[cfg(unix)]
+    std::os::unix::process::CommandExt::process_group(&mut command, 0);
+    let mut child = command
+        .spawn()
+        .context("cannot run cargo: is it on the PATH?")?;
+    let (tx, rx) = mpsc::channel::<(bool, String)>();
+    let readers: Vec<_> = [
+        child
+            .stdout
+            .take()
+            .map(|s| (true, Box::new(s) as Box<dyn std::io::Read + Send>)),
+        child
+            .stderr
+            .take()
+            .map(|s| (false, Box::new(s) as Box<dyn std::io::Read + Send>)),
+    ]
+    .into_iter()
+    .flatten()
+    .map(|(is_stdout, pipe)| {
+        let tx = tx.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(pipe).lines().map_while(Result::ok) {
+                if tx.send((is_stdout, line)).is_err() {
+                    return;
+                }
+            }
+        })
+    })
+    .collect();
+    drop(tx);
+    let started = Instant::now();
+    let mut lines = Vec::new();
+    let ending = loop {
+        if stop.stopped() {
+            kill_group(&mut child);
+            break Ending::Interrupted;
+        }
+        if started.elapsed() > limit {
+            kill_group(&mut child);
+            break Ending::Crashed(format!(
+                "the checks had not finished after {} minutes, and were stopped",
+                limit.as_secs() / 60
+            ));
+        }
+        match rx.recv_timeout(Duration::from_millis(100)) {
+            Ok((is_stdout, line)) => {
+                if is_stdout {
+                    each(&line);
+                }
+                lines.push((is_stdout, line));
+            }
+            Err(mpsc::RecvTimeoutError::Timeout) => {}
+            Err(mpsc::RecvTimeoutError::Disconnected) => break Ending::Complete,
+        }
+    };
+    if ending != Ending::Complete {
+        // What the pipes still hold, without waiting for more.
+        lines.extend(rx.try_iter());
+    }
+    let _ = child.wait();
+    if ending == Ending::Complete {
+        for reader in readers {
+            let _ = reader.join();
+        }
+    }
+    Ok((lines, ending))
+}
+
+/// Kills the child's whole process group: cargo, and the test binary it
+/// started.
+fn kill_group(child: &mut Child) {
+    #[cfg(unix)]
+    {
+        let _ = Command::new("kill")
+            .args(["-KILL", "--", &format!("-{}", child.id())])
+            .stderr(Stdio::null())
+            .status();
+    }
+    let _ = child.kill();
+}
+
+/// A libtest result line: `test starter::x ... ok`.
+fn test_line(line: &str) -> Option<Check> {
+    let rest = line.strip_prefix("test ")?;
+    let (name, outcome) = rest.rsplit_once(" ... ")?;
+    let passed = match outcome.trim() {
+        "ok" => true,
+        "FAILED" => false,
+        _ => return None,
+    };
+    Some(Check {
+        name: name.to_string(),
+        passed,
+        message: None,
+    })
+}
+
+/// The checks in libtest's output, each failure with its message: from the
+/// file the suite wrote for it (`kit::stress::assert_passes`), else from
+/// libtest's report of the panic.
+pub fn parse(stdout: &str, results: &Path) -> Vec<Check> {
+    let written = written_outcomes(results);
+    let mut checks: Vec<Check> = stdout.lines().filter_map(test_line).collect();
     for check in checks.iter_mut().filter(|c| !c.passed) {
-        check.message = failure_message(stdout, &check.name);
+        check.message = written
+            .get(&check.name)
+            .cloned()
+            .flatten()
+            .or_else(|| failure_message(stdout, &check.name));
     }
-    Report::Ran(checks)
+    // A check that finished (its file is there) but whose result line never
+    // came: the run was stopped in between.
+    for (name, message) in written {
+        if !checks.iter().any(|c| c.name == name) {
+            checks.push(Check {
+                passed: message.is_none(),
+                name,
+                message,
+            });
+        }
+    }
+    checks
+}
+
+/// The outcomes the suite wrote: test name to `None` (passed) or the
+/// failure's message.
+fn written_outcomes(dir: &Path) -> BTreeMap<String, Option<String>> {
+    let mut found = BTreeMap::new();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return found;
+    };
+    for entry in entries.flatten() {
+        let file = entry.file_name().to_string_lossy().to_string();
+        let Some(name) = file.strip_suffix(".result") else {
+            continue;
+        };
+        let Ok(text) = std::fs::read_to_string(entry.path()) else {
+            continue;
+        };
+        let outcome = match text.split_once('\n') {
+            Some(("ok", _)) => None,
+            Some(("failed", message)) => Some(message.trim_end().to_string()),
+            _ => continue,
+        };
+        found.insert(name.replace("__", "::"), outcome);
+    }
+    found
 }
 
 /// The panic message in a test's `---- NAME stdout ----` section: the
@@ -116,25 +415,30 @@ fn failure_message(stdout: &str, name: &str) -> Option<String> {
     (!message.is_empty()).then(|| message.join("\n"))
 }
 
-fn first_error(stderr: &str) -> String {
-    let lines: Vec<&str> = stderr
+/// Why the test process died, if cargo says it did not exit normally with
+/// a signal, or the runtime reported a stack overflow.
+fn crash(stderr: &str) -> Option<String> {
+    if let Some(line) = stderr
         .lines()
-        .skip_while(|l| !l.starts_with("error"))
-        .take(20)
-        .collect();
-    if lines.is_empty() {
-        stderr
-            .lines()
-            .rev()
-            .take(10)
-            .collect::<Vec<_>>()
-            .into_iter()
-            .rev()
-            .collect::<Vec<_>>()
-            .join("\n")
-    } else {
-        lines.join("\n")
+        .find(|l| l.contains("has overflowed its stack"))
+    {
+        return Some(format!("{} (infinite recursion?)", line.trim()));
     }
+    stderr
+        .lines()
+        .find(|l| l.contains("process didn't exit successfully") && l.contains("signal:"))
+        .and_then(|l| l.rsplit_once("(signal: "))
+        .map(|(_, signal)| format!("killed by signal {}", signal.trim_end_matches(')')))
+}
+
+/// The check whose thread overflowed its stack: `thread 'starter::x
+/// (check)' has overflowed its stack`.
+fn crashed_check(stderr: &str) -> Option<String> {
+    let line = stderr
+        .lines()
+        .find(|l| l.contains("has overflowed its stack"))?;
+    let name = line.split('\'').nth(1)?;
+    Some(name.trim_end_matches(" (check)").to_string())
 }
 
 #[cfg(test)]
@@ -163,25 +467,74 @@ test result: FAILED. 1 passed; 1 failed; 0 ignored; 0 measured; 0 filtered out; 
 ";
 
     #[test]
-    fn reads_checks_and_messages() {
-        let Report::Ran(checks) = parse(OUTPUT, "") else {
-            panic!("it ran")
-        };
+    fn reads_checks_and_messages_from_libtest() {
+        let mut checks = parse(OUTPUT, Path::new("/nonexistent"));
+        order(&mut checks);
         assert_eq!(checks.len(), 2);
-        assert!(checks[0].passed);
-        assert!(!checks[1].passed);
-        let message = checks[1].message.as_deref().unwrap();
+        assert!(!checks[0].passed, "failures first");
+        assert!(checks[1].passed);
+        let message = checks[0].message.as_deref().unwrap();
         assert!(message.starts_with("lost update: 8 threads"), "{message}");
         assert!(message.ends_with("the read and the write."), "{message}");
-        assert_eq!(checks[1].bug_class().unwrap().name, "lost update");
+        assert_eq!(checks[0].bug_class(), Some(bugs::LOST_UPDATE));
     }
 
     #[test]
-    fn a_build_failure_keeps_the_first_error() {
-        let stderr = "   Compiling hashmap v0.1.0\nerror[E0308]: mismatched types\n --> src/starter.rs:3:5\n";
-        match parse("", stderr) {
-            Report::DoesNotBuild(error) => assert!(error.starts_with("error[E0308]"), "{error}"),
-            other => panic!("{other:?}"),
-        }
+    fn prefers_the_message_the_suite_wrote_and_keeps_checks_without_a_line() {
+        let dir = std::env::temp_dir().join(format!("concur-results-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join("starter__update_is_atomic.result"),
+            "failed\nlost update: the whole message\nsecond line\n",
+        )
+        .unwrap();
+        std::fs::write(dir.join("starter__transfers.result"), "ok\n").unwrap();
+        let checks = parse(OUTPUT, &dir);
+        std::fs::remove_dir_all(&dir).unwrap();
+        let failed = checks.iter().find(|c| !c.passed).unwrap();
+        assert_eq!(
+            failed.message.as_deref(),
+            Some("lost update: the whole message\nsecond line")
+        );
+        assert!(
+            checks
+                .iter()
+                .any(|c| c.name == "starter::transfers" && c.passed)
+        );
+    }
+
+    #[test]
+    fn failures_come_in_root_cause_order() {
+        let check = |name: &str, message: &str| Check {
+            name: name.into(),
+            passed: false,
+            message: Some(message.into()),
+        };
+        let mut checks = vec![
+            check("a", "no parallelism: one thread"),
+            Check {
+                name: "b".into(),
+                passed: true,
+                message: None,
+            },
+            check("c", "premature termination: 3 pages missing"),
+            check("d", "not yet implemented: crawl"),
+        ];
+        order(&mut checks);
+        let names: Vec<&str> = checks.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["d", "c", "a", "b"]);
+    }
+
+    #[test]
+    fn a_crash_is_named() {
+        let stderr = "thread 'starter::deep (check)' has overflowed its stack\nfatal runtime error: stack overflow\nerror: test failed\n";
+        assert!(crash(stderr).unwrap().contains("overflowed its stack"));
+        assert_eq!(crashed_check(stderr).as_deref(), Some("starter::deep"));
+        let killed = "error: test failed, to rerun pass `-p x --test y`\n\nCaused by:\n  process didn't exit successfully: `/t/y-1 starter` (signal: 6, SIGABRT: process abort signal)\n";
+        assert_eq!(
+            crash(killed).as_deref(),
+            Some("killed by signal 6, SIGABRT: process abort signal")
+        );
+        assert_eq!(crash("test result: ok"), None);
     }
 }
