@@ -1,0 +1,127 @@
+//! The exercises: one table, from which every list of them derives: `concur
+//! list`, `check`, `hint`, `solution`, `reset` and `watch`, clap's value
+//! lists, `concur bench all`, the criterion benches' sweeps, and the Python
+//! comparison's `--workload all`.
+//!
+//! Adding an exercise is one entry here and its crate under
+//! `exercises/<name>/`, plus two lines of Cargo configuration that `cargo`
+//! needs (the workspace dependency and the `<name>-starter` feature);
+//! `tests/registry.rs` fails, saying what is missing, until all of them
+//! agree.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Result, bail};
+
+use crate::sweep::{self, Sweep};
+
+/// One exercise.
+#[derive(Debug, Clone, Copy)]
+pub struct Exercise {
+    /// Its name, which is also its crate's name and folder
+    /// (`exercises/<name>`) and its starter feature (`<name>-starter`).
+    pub name: &'static str,
+    /// The interview question, in one line.
+    pub question: &'static str,
+    /// The book chapter that explains it, under `book/src/`.
+    pub chapter: &'static str,
+    /// The reference files the starter corresponds to, under the crate:
+    /// what `concur solution` sets beside the candidate's file.
+    pub solution: &'static [&'static str],
+    /// Its contention sweep, for `concur bench` and `cargo bench`.
+    pub sweep: Option<&'static Sweep>,
+    /// Its workload in the Python comparison (`python-compare/python/<name>.py`).
+    pub python: Option<&'static str>,
+}
+
+/// Every exercise, in the order a candidate meets them.
+pub const EXERCISES: &[Exercise] = &[
+    Exercise {
+        name: "hashmap",
+        question: "ConcurrentHashMap vs Hashtable: a striped-lock map that beats one global lock",
+        chapter: "hashmap.md",
+        solution: &["src/striped.rs"],
+        sweep: Some(&sweep::hashmap::SWEEP),
+        python: Some("hashmap"),
+    },
+    Exercise {
+        name: "topk",
+        question: "Top-K frequent queries from a concurrent stream, counted exactly",
+        chapter: "topk.md",
+        solution: &["src/exact_sharded.rs"],
+        sweep: Some(&sweep::topk::SWEEP),
+        python: Some("topk"),
+    },
+    Exercise {
+        name: "trie",
+        question: "Autocomplete: a trie with cached top-k under concurrent reads and updates",
+        chapter: "trie.md",
+        solution: &["src/trie.rs", "src/rwlock.rs"],
+        sweep: Some(&sweep::trie::SWEEP),
+        python: Some("trie"),
+    },
+    Exercise {
+        name: "segment",
+        question: "Parallel word segmentation: one thread's output, in order, on every core",
+        chapter: "segment.md",
+        solution: &["src/scoped.rs", "src/chunk.rs"],
+        sweep: Some(&sweep::segment::SWEEP),
+        python: Some("segment"),
+    },
+    Exercise {
+        name: "crawler",
+        question: "A multithreaded web crawler (LeetCode 1242): every URL once, then stop",
+        chapter: "crawler.md",
+        solution: &["src/leetcode.rs", "src/frontier.rs"],
+        sweep: Some(&sweep::crawler::SWEEP),
+        python: Some("crawler"),
+    },
+];
+
+/// The exercise called `name`, or an error that lists the names.
+pub fn exercise(name: &str) -> Result<&'static Exercise> {
+    match EXERCISES.iter().find(|e| e.name == name) {
+        Some(exercise) => Ok(exercise),
+        None => bail!(
+            "no exercise called {name:?}; the exercises are {}",
+            names().join(", ")
+        ),
+    }
+}
+
+/// Every exercise's name, in order.
+pub fn names() -> Vec<&'static str> {
+    EXERCISES.iter().map(|e| e.name).collect()
+}
+
+/// Every sweep, in the exercises' order.
+pub fn sweeps() -> Vec<Sweep> {
+    EXERCISES.iter().filter_map(|e| e.sweep).copied().collect()
+}
+
+/// Every Python comparison workload, in the exercises' order.
+pub fn python_workloads() -> Vec<&'static str> {
+    EXERCISES.iter().filter_map(|e| e.python).collect()
+}
+
+impl Exercise {
+    pub fn dir(&self, root: &Path) -> PathBuf {
+        root.join("exercises").join(self.name)
+    }
+
+    /// The candidate's file.
+    pub fn starter(&self, root: &Path) -> PathBuf {
+        self.dir(root).join("src/starter.rs")
+    }
+
+    /// The starter's path from the root, with `/`, as git names it.
+    pub fn starter_in_git(&self) -> String {
+        format!("exercises/{}/src/starter.rs", self.name)
+    }
+
+    /// The root package's feature that adds this exercise's starter to
+    /// `concur bench` and the benches.
+    pub fn starter_feature(&self) -> String {
+        format!("{}-starter", self.name)
+    }
+}
