@@ -7,12 +7,12 @@
 //! second, not the dozens criterion's sampling would need. Runs alternate
 //! between the two crawlers and the median of three counts.
 
-use concur::sweep::{book_charts_dir, ceiling_note, contention_dir, write_results};
-use crawler::site::Site;
-use kit::contention::{median, scaling_ceiling};
-use kit::report::Record;
-use std::fmt::Write as _;
 use std::process::Command;
+
+use concur::sweep::{book_charts_dir, contention_dir, write_results};
+use crawler::site::Site;
+use kit::contention::{busy_warning, median, scaling_ceiling};
+use kit::report::{Align, Record, Table, ceiling_note};
 
 use concur::sweep::crawler::{LATENCY, SWEEP, pages_for, site_config};
 
@@ -25,7 +25,7 @@ fn crawl(
 ) -> Result<(u64, f64, u64), String> {
     let n = concurrency.to_string();
     let pages = max_pages.to_string();
-    let mut args = vec!["crawl", url, "--max-pages", &pages, "--max-depth", "64"];
+    let mut args = vec!["crawl", url, "--max-pages", &pages, "--summary", "json"];
     if asynchronous {
         args.extend(["--async", "--concurrency", &n]);
     } else {
@@ -35,19 +35,25 @@ fn crawl(
         .args(&args)
         .output()
         .map_err(|e| e.to_string())?;
-    let summary = String::from_utf8_lossy(&out.stderr).to_string();
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
     if !out.status.success() {
-        return Err(summary);
+        return Err(stderr);
     }
-    // "crawl: U URLs found, P pages fetched (E errors) in S s: ..., peak RSS R MiB"
-    let number_before = |marker: &str| -> Option<f64> {
-        let at = summary.find(marker)?;
-        summary[..at].split_whitespace().last()?.parse().ok()
+    // The summary is the one JSON object on stderr.
+    let summary: serde_json::Value = stderr
+        .lines()
+        .find_map(|line| serde_json::from_str(line).ok())
+        .ok_or_else(|| format!("no JSON summary in: {stderr}"))?;
+    let field = |name: &str| {
+        summary[name]
+            .as_f64()
+            .ok_or_else(|| format!("the summary has no {name}: {summary}"))
     };
-    let fetched = number_before(" pages fetched").ok_or(summary.clone())? as u64;
-    let seconds = number_before(" s:").ok_or(summary.clone())?;
-    let rss = number_before(" MiB").ok_or(summary.clone())?;
-    Ok((fetched, seconds, (rss * 1048576.0) as u64))
+    Ok((
+        field("pages")? as u64,
+        field("seconds")?,
+        field("peak_rss_bytes")? as u64,
+    ))
 }
 
 fn main() {
@@ -55,8 +61,11 @@ fn main() {
     let rounds = if test_mode { 1 } else { 3 };
     let config = site_config();
     let mut records = Vec::new();
-    let mut rss =
-        String::from("| concurrency | ThreadPoolCrawler | AsyncCrawler |\n|---:|---:|---:|\n");
+    let mut rss = Table::new([
+        ("concurrency", Align::Right),
+        ("ThreadPoolCrawler", Align::Right),
+        ("AsyncCrawler", Align::Right),
+    ]);
     let levels: &[usize] = if test_mode { &[4] } else { SWEEP.bench_threads };
     for &concurrency in levels {
         // About a second a run at low concurrency, the whole site above.
@@ -111,16 +120,16 @@ fn main() {
             ops: concurrency as u64,
             seconds: LATENCY.as_secs_f64(),
         });
-        let mib = |b: u64| b as f64 / 1048576.0;
-        let _ = writeln!(
-            rss,
-            "| {concurrency} | {:.1} MiB | {:.1} MiB |",
-            mib(peaks[0]),
-            mib(peaks[1])
-        );
+        let mib = |b: u64| format!("{:.1} MiB", b as f64 / 1048576.0);
+        rss.row([concurrency.to_string(), mib(peaks[0]), mib(peaks[1])]);
     }
+    let rss = rss.markdown();
     println!("\nPeak resident memory of each crawl process:\n\n{rss}");
-    let notes = vec![ceiling_note(scaling_ceiling(2, 5))];
+    let ceiling = scaling_ceiling(2, 5);
+    if let Some(warning) = busy_warning(ceiling) {
+        eprintln!("{warning}");
+    }
+    let notes = vec![ceiling_note(2, ceiling)];
     let title = SWEEP.title;
     let mut targets = vec![contention_dir()];
     if !test_mode {

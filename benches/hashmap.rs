@@ -1,10 +1,9 @@
-//! `cargo bench --bench hashmap`: the hashmap contention sweep under
-//! criterion. See `common/mod.rs` for what it writes.
+//! `cargo bench --bench hashmap`: the hashmap contention sweep under criterion.
+//! `common/mod.rs` says what it writes; the sweep is
+//! `src/sweep/hashmap.rs`.
 
 mod common;
 
 fn main() {
-    let mut criterion = common::criterion();
-    common::run(&mut criterion, concur::sweep::hashmap::SWEEP, None);
-    criterion.final_summary();
+    common::bench(concur::sweep::hashmap::SWEEP);
 }

@@ -45,7 +45,8 @@ fn bench_hashmap_prints_a_row_per_map_and_workload_and_writes_the_csv() {
     }
     assert!(stdout.contains("scaling ceiling"), "{stdout}");
 
-    let (records, fingerprint) = kit::report::read_csv(&csv).expect("a CSV concur can read back");
+    let (records, fingerprint) =
+        kit::report::read_rows::<kit::report::Record>(&csv).expect("a CSV concur can read back");
     assert_eq!(
         records.len(),
         4 * 5 * 2,
@@ -603,7 +604,7 @@ fn chart_redraws_from_a_csv_with_its_own_fingerprint() {
     let bad = concur(&["chart", csv.to_str().unwrap()]);
     assert_eq!(bad.status.code(), Some(1));
     assert!(
-        text(&bad.stderr).contains("expected the header"),
+        text(&bad.stderr).contains("expected the header to name"),
         "{}",
         text(&bad.stderr)
     );

@@ -10,11 +10,12 @@
 use std::time::Duration;
 
 use concur::sweep::{
-    Point, Sweep, book_charts_dir, ceiling_note, contention_dir, guarded, write_results,
+    Measured, Scale, Sweep, book_charts_dir, contention_dir, extra_tables, guarded, write_extras,
+    write_results,
 };
 use criterion::{BenchmarkId, Criterion, Throughput};
-use kit::contention::scaling_ceiling;
-use kit::report::Record;
+use kit::contention::{busy_warning, scaling_ceiling};
+use kit::report::ceiling_note;
 
 /// `cargo bench -- --test`: run everything once, keep no figures.
 pub fn test_mode() -> bool {
@@ -24,22 +25,6 @@ pub fn test_mode() -> bool {
 /// Neither `--test` nor a filter: a run whose figures may replace the book's.
 pub fn full_run() -> bool {
     !test_mode() && !std::env::args().skip(1).any(|arg| !arg.starts_with('-'))
-}
-
-/// A CSV of `rows` under `header`, the machine fingerprint first as `#`
-/// lines, as every CSV of concur has.
-pub fn fingerprinted_csv(header: &str, rows: impl IntoIterator<Item = String>) -> String {
-    let mut csv = String::new();
-    for line in kit::report::Fingerprint::detect().lines() {
-        csv.push_str(&format!("# {line}\n"));
-    }
-    csv.push_str(header);
-    csv.push('\n');
-    for row in rows {
-        csv.push_str(&row);
-        csv.push('\n');
-    }
-    csv
 }
 
 /// Writes an exercise's extra tables, `(file name, contents)`, to
@@ -72,18 +57,21 @@ pub fn criterion() -> Criterion {
         .configure_from_args()
 }
 
-/// Benches every point of `sweep` (its own, or `points` when a bench adds
-/// contenders of its own), writes its CSV and chart, and returns the records.
-pub fn run(
-    criterion: &mut Criterion,
-    sweep: Sweep,
-    points: Option<Box<dyn Iterator<Item = Point>>>,
-) -> Vec<Record> {
+/// The bench of an exercise: its sweep under criterion, then its CSV,
+/// chart and extra tables (see [`run`]).
+pub fn bench(sweep: Sweep) {
+    let mut criterion = criterion();
+    run(&mut criterion, sweep);
+    criterion.final_summary();
+}
+
+/// Benches every point of `sweep`, writes its CSV and chart and its extra
+/// tables, and returns what it measured.
+pub fn run(criterion: &mut Criterion, sweep: Sweep) -> Vec<Measured> {
     let ceiling = scaling_ceiling(2, 7);
-    let mut records = Vec::new();
+    let mut measured = Vec::new();
     let mut expected = 0;
-    let points = points.unwrap_or_else(|| (sweep.points)(sweep.bench_threads));
-    for point in points {
+    for point in (sweep.points)(sweep.bench_threads) {
         let mut group = criterion.benchmark_group(format!("{}/{}", point.exercise, point.workload));
         group.throughput(Throughput::Elements(point.ops));
         for contender in &point.contenders {
@@ -94,30 +82,35 @@ pub fn run(
                 eprintln!("skipping {}: {why}", contender.name);
                 continue;
             }
-            let mut runs = Vec::new();
+            let mut samples = Vec::new();
             group.bench_function(BenchmarkId::new(contender.name, point.threads), |b| {
                 b.iter_custom(|iters| {
                     (0..iters)
                         .map(|_| {
-                            let took = (contender.run)();
-                            runs.push(took.as_secs_f64());
+                            let sample = (contender.run)();
+                            let took = sample.took;
+                            samples.push(sample);
                             took
                         })
                         .sum()
                 })
             });
-            if !runs.is_empty() {
-                records.push(point.record(contender.name, &mut runs));
+            if !samples.is_empty() {
+                measured.push(Measured::of(&point, contender.name, samples));
             }
         }
         group.finish();
     }
-    if records.is_empty() {
-        return records;
+    if measured.is_empty() {
+        return measured;
     }
 
-    let notes = vec![ceiling_note(ceiling)];
+    let notes = vec![ceiling_note(2, ceiling)];
+    if let Some(warning) = busy_warning(ceiling) {
+        eprintln!("{warning}");
+    }
     let name = sweep.exercise;
+    let records: Vec<_> = measured.iter().map(|m| m.record.clone()).collect();
     match write_results(
         &contention_dir(),
         name,
@@ -135,7 +128,10 @@ pub fn run(
             std::process::exit(1);
         }
     }
-    if full_run() && records.len() == expected {
+    // Only a complete run, with every contender measured, may replace the
+    // book's figures.
+    let to_book = full_run() && records.len() == expected;
+    if to_book {
         let book = book_charts_dir();
         let written = write_results(&book, name, sweep.title, sweep.unit, &records, &notes)
             .and_then(|(csv, _)| {
@@ -151,5 +147,28 @@ pub fn run(
             Err(why) => eprintln!("warning: the book's {name} chart was not refreshed: {why}"),
         }
     }
-    records
+    let scale = if test_mode() {
+        Scale::Test
+    } else if full_run() {
+        Scale::Full
+    } else {
+        Scale::Quick
+    };
+    let tables = extra_tables(&sweep, &measured, scale);
+    for (_, title, table) in &tables {
+        println!("\n{title}:\n\n{}", table.markdown);
+    }
+    let mut dirs = vec![contention_dir()];
+    if to_book {
+        dirs.push(book_charts_dir());
+    }
+    match write_extras(tables, &dirs, &notes) {
+        Ok(paths) => {
+            for path in paths {
+                println!("table written:            {}", path.display());
+            }
+        }
+        Err(why) => eprintln!("warning: {why}"),
+    }
+    measured
 }

@@ -2,16 +2,21 @@
 //! API": p99 latency and goodput against offered load, for three front
 //! doors. Not criterion: each point is one open-loop run of fixed length.
 //! A complete run refreshes `book/src/charts/serving-*.svg`, `serving.csv`
-//! and `serving.md`; `cargo bench -- --test` runs short points only.
+//! and `serving.md`; `cargo bench -- --test` runs short points only. The
+//! simulated server itself is `simulation.rs`, beside this file.
 
+#[path = "../common/mod.rs"]
 mod common;
+// Its tests run with `cargo test`, from tests/serving_simulation.rs: a
+// bench without libtest's harness runs none.
+#[allow(dead_code)]
+mod simulation;
 
-use std::fmt::Write as _;
 use std::time::Duration;
 
-use concur::design::serving::{Door, Outcome, Setup, run};
 use concur::sweep::{book_charts_dir, contention_dir};
-use kit::report::{Chart, Fingerprint, Record, draw_svg};
+use kit::report::{Align, Chart, Fingerprint, Record, Table, caption, draw_svg, write_rows};
+use simulation::{Door, Outcome, Setup, run};
 
 /// Four workers at 8 ms a request: 500 requests per second at most.
 const WORKERS: usize = 4;
@@ -53,16 +58,20 @@ fn main() {
         }
     }
 
-    let caption = vec![
-        Fingerprint::detect().lines().join("; "),
-        format!(
-            "{WORKERS} workers, {} ms a request (capacity {} requests/s); Poisson arrivals for {} s a point; SLO {} ms",
-            SERVICE.as_millis(),
-            WORKERS as u128 * 1000 / SERVICE.as_millis(),
-            duration.as_secs_f64(),
-            SLO.as_millis()
-        ),
-    ];
+    let notes = vec![format!(
+        "{WORKERS} workers, {} ms a request (capacity {} requests/s); Poisson arrivals for {} s a point; SLO {} ms",
+        SERVICE.as_millis(),
+        WORKERS as u128 * 1000 / SERVICE.as_millis(),
+        duration.as_secs_f64(),
+        SLO.as_millis()
+    )];
+    let fingerprint = Fingerprint::detect();
+    let lines: Vec<String> = fingerprint
+        .lines()
+        .into_iter()
+        .chain(notes.clone())
+        .collect();
+    let caption = caption(&lines, false);
     let record = |rate, door: &Door, ops, seconds| Record {
         exercise: "serving".into(),
         workload: String::new(),
@@ -87,41 +96,36 @@ fn main() {
         })
         .collect();
 
-    let mut csv = String::new();
-    let _ = writeln!(
-        csv,
-        "door,offered_per_sec,offered,served,shed,good,p50_ms,p99_ms,goodput_per_sec"
-    );
-    let mut table = String::from(
-        "| offered load | front door | shed | p50 | p99 | goodput (within SLO) |\n|---:|---|---:|---:|---:|---:|\n",
-    );
+    let mut table = Table::new([
+        ("offered load", Align::Right),
+        ("front door", Align::Left),
+        ("shed", Align::Right),
+        ("p50", Align::Right),
+        ("p99", Align::Right),
+        ("goodput (within SLO)", Align::Right),
+    ]);
+    let mut csv_rows = Vec::new();
     for (rate, door, o, s) in &rows {
-        let _ = writeln!(
-            csv,
-            "{},{rate},{},{},{},{},{:.2},{:.2},{:.1}",
+        csv_rows.push(Row {
+            door: door.name(),
+            offered_per_sec: *rate,
+            offered: o.offered,
+            served: o.served,
+            shed: o.shed,
+            good: o.good,
+            p50_ms: o.p50.as_secs_f64() * 1e3,
+            p99_ms: o.p99.as_secs_f64() * 1e3,
+            goodput_per_sec: o.goodput(s),
+        });
+        table.row([
+            format!("{rate}/s"),
             door.name(),
-            o.offered,
-            o.served,
-            o.shed,
-            o.good,
-            o.p50.as_secs_f64() * 1e3,
-            o.p99.as_secs_f64() * 1e3,
-            o.goodput(s)
-        );
-        let _ = writeln!(
-            table,
-            "| {rate}/s | {} | {:.0}% | {:.0} ms | {:.0} ms | {:.0}/s |",
-            door.name(),
-            100.0 * o.shed as f64 / o.offered.max(1) as f64,
-            o.p50.as_secs_f64() * 1e3,
-            o.p99.as_secs_f64() * 1e3,
-            o.goodput(s)
-        );
+            format!("{:.0}%", 100.0 * o.shed as f64 / o.offered.max(1) as f64),
+            format!("{:.0} ms", o.p50.as_secs_f64() * 1e3),
+            format!("{:.0} ms", o.p99.as_secs_f64() * 1e3),
+            format!("{:.0}/s", o.goodput(s)),
+        ]);
     }
-    let csv = common::fingerprinted_csv(
-        csv.lines().next().unwrap_or_default(),
-        csv.lines().skip(1).map(str::to_string),
-    );
 
     let mut dirs = vec![contention_dir()];
     if common::full_run() {
@@ -163,8 +167,28 @@ fn main() {
             }
         }
     }
-    common::write_tables(
-        &[("serving.csv", &csv), ("serving.md", &table)],
-        common::full_run(),
-    );
+    let table = table.markdown();
+    println!("\n{table}");
+    let csv = contention_dir().join("serving.csv");
+    if let Err(e) = write_rows(&csv, &csv_rows, &fingerprint, &notes) {
+        eprintln!("warning: could not write {}: {e}", csv.display());
+    }
+    common::write_tables(&[("serving.md", &table)], common::full_run());
+    if common::full_run() {
+        let _ = std::fs::copy(&csv, book_charts_dir().join("serving.csv"));
+    }
+}
+
+/// One point of the experiment: a row of `serving.csv`.
+#[derive(Debug, serde::Serialize)]
+struct Row {
+    door: String,
+    offered_per_sec: usize,
+    offered: u64,
+    served: u64,
+    shed: u64,
+    good: u64,
+    p50_ms: f64,
+    p99_ms: f64,
+    goodput_per_sec: f64,
 }

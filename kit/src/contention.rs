@@ -114,6 +114,21 @@ pub fn scaling_ceiling(threads: usize, rounds: usize) -> f64 {
     median(&mut ratios)
 }
 
+/// Below this scaling ceiling, a machine is busy: two threads of
+/// independent work reach 1.8 to 2.0 times one on a quiet one.
+pub const BUSY_BELOW: f64 = 1.6;
+
+/// A warning for a measured ceiling that shows a busy machine, if it does.
+pub fn busy_warning(ceiling: f64) -> Option<String> {
+    (ceiling < BUSY_BELOW).then(|| {
+        format!(
+            "warning: the scaling ceiling was {ceiling:.2}x, where a quiet machine gives 1.8x to \
+             2.0x: something else is using the CPU, so the figures above 1 thread are not to \
+             be trusted now. Close other programs (builds, browsers) and run it again."
+        )
+    })
+}
+
 /// A millisecond or two of arithmetic that stays in registers.
 fn busy_work(seed: u64) -> u64 {
     let mut x = seed | 1;

@@ -10,7 +10,10 @@ use pyo3::prelude::*;
 use crate::agree::Reference;
 use crate::workload::{Size, Workload, run_python};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
 pub enum Language {
     Rust,
     Python,
@@ -25,8 +28,11 @@ impl fmt::Display for Language {
     }
 }
 
-/// One line of the CSV: the median of the repeated runs.
-#[derive(Debug, Clone, PartialEq)]
+/// One line of the CSV: the median of the repeated runs. Written with
+/// items per second (what a reader wants) rather than items; read back,
+/// items come from the two.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[serde(from = "CsvRow")]
 pub struct Row {
     pub workload: String,
     pub language: Language,
@@ -39,6 +45,44 @@ pub struct Row {
 impl Row {
     pub fn items_per_sec(&self) -> f64 {
         self.items as f64 / self.seconds
+    }
+}
+
+/// A row as the CSV has it.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+struct CsvRow {
+    workload: String,
+    language: Language,
+    implementation: String,
+    workers: usize,
+    seconds: f64,
+    items_per_sec: f64,
+}
+
+impl From<CsvRow> for Row {
+    fn from(r: CsvRow) -> Row {
+        Row {
+            items: (r.items_per_sec * r.seconds).round() as u64,
+            workload: r.workload,
+            language: r.language,
+            implementation: r.implementation,
+            workers: r.workers,
+            seconds: r.seconds,
+        }
+    }
+}
+
+impl serde::Serialize for Row {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        CsvRow {
+            workload: self.workload.clone(),
+            language: self.language,
+            implementation: self.implementation.clone(),
+            workers: self.workers,
+            seconds: self.seconds,
+            items_per_sec: self.items_per_sec(),
+        }
+        .serialize(serializer)
     }
 }
 

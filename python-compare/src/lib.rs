@@ -39,7 +39,7 @@ pub struct Options {
 
 /// Every name `--workload` takes besides "all".
 pub fn known_workloads() -> Vec<&'static str> {
-    let mut names = workloads::NAMES.to_vec();
+    let mut names = concur::registry::python_workloads();
     names.push("gil");
     names
 }
@@ -69,7 +69,13 @@ pub fn run(options: &Options, say: &mut dyn FnMut(&str)) -> Result<(Vec<Row>, Ve
     Python::attach(|py| {
         let python = interpreter::prepare(py, &mut *say)?;
         let most = options.workers.iter().max().copied().unwrap_or(1);
-        let fingerprint = py.detach(|| output::fingerprint(&python, options.repeats, most));
+        let notes = py.detach(|| output::notes(&python, options.repeats, most));
+        // The caption of every chart: the machine, then the notes.
+        let fingerprint: Vec<String> = kit::report::Fingerprint::detect()
+            .lines()
+            .into_iter()
+            .chain(notes.iter().cloned())
+            .collect();
         let mut rows = Vec::new();
         let mut files = vec![options.csv.clone()];
         for name in &options.workloads {
@@ -98,7 +104,7 @@ pub fn run(options: &Options, say: &mut dyn FnMut(&str)) -> Result<(Vec<Row>, Ve
             };
             rows.extend(measured);
             files.push(chart);
-            output::write_csv(&options.csv, &rows, &fingerprint)?;
+            output::write_csv(&options.csv, &rows, &notes)?;
         }
         Ok((rows, files))
     })

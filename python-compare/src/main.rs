@@ -18,8 +18,10 @@ use python_compare::{Options, Size, known_workloads, summary};
     about = "Rust against GIL-bound Python on the exercises' workloads"
 )]
 struct Args {
-    /// all, or workloads separated by commas: hashmap, topk, trie, segment, crawler, gil.
-    #[arg(long, default_value = "all")]
+    #[arg(long, default_value = "all", help = format!(
+        "all, or workloads separated by commas: {}",
+        known_workloads().join(", ")
+    ))]
     workload: String,
     /// Worker counts (threads, processes or requests in flight), separated by commas.
     #[arg(long, value_delimiter = ',', default_value = "1,2")]

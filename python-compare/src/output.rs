@@ -1,25 +1,26 @@
 //! The comparison's CSV and charts.
 
-use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
-use kit::report::{Chart, Fingerprint, Record, draw_svg};
+use kit::report::{
+    Chart, Fingerprint, Record, caption, ceiling_note, draw_svg, read_rows, write_rows,
+};
 
-use crate::compare::{Language, Row};
+use crate::compare::Row;
 use crate::interpreter::Python3;
 use crate::workload::Unit;
 
-pub const HEADER: &str = "workload,language,implementation,workers,seconds,items_per_sec";
-
-/// What the `#` lines at the top of the CSV and under each chart say.
-pub fn fingerprint(python: &Python3, repeats: usize, workers: usize) -> Vec<String> {
-    let mut lines = Fingerprint::detect().lines();
+/// What the comparison notes under the fingerprint, at the top of the CSV
+/// and under each chart: the scaling ceiling, the interpreter, the method.
+pub fn notes(python: &Python3, repeats: usize, workers: usize) -> Vec<String> {
+    let mut lines = Vec::new();
     if workers > 1 {
         let ceiling = kit::contention::scaling_ceiling(workers, 5);
-        lines.push(format!(
-            "scaling ceiling: {ceiling:.2}x ({workers} threads of independent work against 1)"
-        ));
+        lines.push(ceiling_note(workers, ceiling));
+        if let Some(warning) = kit::contention::busy_warning(ceiling) {
+            eprintln!("{warning}");
+        }
     }
     lines.push(format!(
         "embedded python: {} (GIL {})",
@@ -36,28 +37,10 @@ pub fn fingerprint(python: &Python3, repeats: usize, workers: usize) -> Vec<Stri
     lines
 }
 
-pub fn write_csv(path: &Path, rows: &[Row], fingerprint: &[String]) -> Result<()> {
-    let mut out = String::new();
-    for line in fingerprint {
-        let _ = writeln!(out, "# {line}");
-    }
-    let _ = writeln!(out, "{HEADER}");
-    for r in rows {
-        let _ = writeln!(
-            out,
-            "{},{},{},{},{:.6},{:.1}",
-            r.workload,
-            r.language,
-            r.implementation,
-            r.workers,
-            r.seconds,
-            r.items_per_sec()
-        );
-    }
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    }
-    std::fs::write(path, out).with_context(|| format!("cannot write {}", path.display()))
+/// Writes the rows, with the machine's fingerprint and `notes` on top.
+pub fn write_csv(path: &Path, rows: &[Row], notes: &[String]) -> Result<()> {
+    write_rows(path, rows, &Fingerprint::detect(), notes)
+        .with_context(|| format!("cannot write {}", path.display()))
 }
 
 /// `out.csv` -> `out-segment.svg`, beside it.
@@ -155,20 +138,7 @@ fn draw(
 ) -> Result<()> {
     // The machine on one line, then the ceiling and the interpreter, then
     // the method.
-    let line = |prefixes: &[&str], wanted: bool| {
-        fingerprint
-            .iter()
-            .filter(|l| prefixes.iter().any(|p| l.starts_with(p)) == wanted)
-            .cloned()
-            .collect::<Vec<_>>()
-            .join("; ")
-    };
-    let ours = ["scaling ceiling", "embedded python", "seconds"];
-    let caption = vec![
-        line(&ours, false),
-        line(&ours[..2], true),
-        line(&ours[2..], true),
-    ];
+    let caption = caption(fingerprint, false);
     draw_svg(
         path,
         &Chart {
@@ -188,46 +158,5 @@ fn draw(
 /// come back as `items_per_sec * seconds`, rounded; tables of ratios are
 /// made from rows read back, so a table always matches its CSV.
 pub fn read_csv(path: &Path) -> Result<(Vec<Row>, Vec<String>)> {
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let mut rows = Vec::new();
-    let mut comments = Vec::new();
-    let mut header = false;
-    for (index, line) in text.lines().enumerate() {
-        let at = || format!("{}:{}", path.display(), index + 1);
-        if let Some(comment) = line.strip_prefix('#') {
-            comments.push(comment.trim_start().to_string());
-            continue;
-        }
-        if !header {
-            anyhow::ensure!(line == HEADER, "{}: expected the header {HEADER:?}", at());
-            header = true;
-            continue;
-        }
-        let fields: Vec<&str> = line.split(',').collect();
-        anyhow::ensure!(fields.len() == 6, "{}: expected 6 fields", at());
-        let language = match fields[1] {
-            "rust" => Language::Rust,
-            "python" => Language::Python,
-            other => anyhow::bail!("{}: unknown language {other:?}", at()),
-        };
-        let number = |i: usize| -> Result<f64> {
-            fields[i]
-                .parse::<f64>()
-                .with_context(|| format!("{}: field {} is not a number", at(), i + 1))
-        };
-        let seconds = number(4)?;
-        rows.push(Row {
-            workload: fields[0].to_string(),
-            language,
-            implementation: fields[2].to_string(),
-            workers: fields[3]
-                .parse()
-                .with_context(|| format!("{}: workers is not a count", at()))?,
-            seconds,
-            items: (number(5)? * seconds).round() as u64,
-        });
-    }
-    anyhow::ensure!(header, "{}: no header line", path.display());
-    Ok((rows, comments))
+    read_rows(path).with_context(|| format!("cannot read {}", path.display()))
 }

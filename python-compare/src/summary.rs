@@ -1,7 +1,7 @@
 //! The figures the issue, the README and the book quote, computed from the
 //! rows: ratios from one run, never a lone time.
 
-use std::fmt::Write as _;
+use kit::report::{Align, Table};
 
 use crate::compare::{Language, Row};
 
@@ -70,12 +70,13 @@ pub fn markdown(rows: &[Row], workers: &[usize], io_workers: &[usize]) -> String
         workers.first().copied().unwrap_or(1),
         workers.last().copied().unwrap_or(1),
     );
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "| workload | Rust best / Python best, {lo} worker | same, {hi} workers | Python threads {hi}/{lo} | Python processes {hi}/{lo} |"
-    );
-    let _ = writeln!(out, "|---|---|---|---|---|");
+    let mut table = Table::new([
+        ("workload".to_string(), Align::Left),
+        (format!("Rust best / Python best, {lo} worker"), Align::Left),
+        (format!("same, {hi} workers"), Align::Left),
+        (format!("Python threads {hi}/{lo}"), Align::Left),
+        (format!("Python processes {hi}/{lo}"), Align::Left),
+    ]);
     let mut workloads: Vec<&str> = Vec::new();
     for r in rows {
         if r.workload != "gil" && !workloads.contains(&r.workload.as_str()) {
@@ -96,60 +97,66 @@ pub fn markdown(rows: &[Row], workers: &[usize], io_workers: &[usize]) -> String
             )
         };
         let scaling = |variant: &str| ratio(find(rows, w, variant, hi), find(rows, w, variant, lo));
-        let _ = writeln!(
-            out,
-            "| {w} | {} | {} | {} | {} |",
+        table.row([
+            w.to_string(),
             at(lo),
             at(hi),
             scaling("threads"),
-            scaling("processes")
-        );
+            scaling("processes"),
+        ]);
     }
+    let mut out = table.markdown();
     if workloads.contains(&"crawler") {
-        let _ = writeln!(out);
-        let _ = writeln!(
-            out,
-            "| crawler, requests in flight | Python asyncio / threads | Rust AsyncCrawler / ThreadPoolCrawler | Rust best / Python best |"
+        let mut crawler = Table::new(
+            [
+                "crawler, requests in flight",
+                "Python asyncio / threads",
+                "Rust AsyncCrawler / ThreadPoolCrawler",
+                "Rust best / Python best",
+            ]
+            .map(|c| (c, Align::Left)),
         );
-        let _ = writeln!(out, "|---|---|---|---|");
         for &n in io_workers {
-            let _ = writeln!(
-                out,
-                "| {n} | {} | {} | {} |",
+            crawler.row([
+                n.to_string(),
                 ratio(
                     find(rows, "crawler", "asyncio", n),
-                    find(rows, "crawler", "threads", n)
+                    find(rows, "crawler", "threads", n),
                 ),
                 ratio(
                     find(rows, "crawler", "AsyncCrawler", n),
-                    find(rows, "crawler", "ThreadPoolCrawler", n)
+                    find(rows, "crawler", "ThreadPoolCrawler", n),
                 ),
                 ratio(
                     best(rows, "crawler", Language::Rust, n),
-                    best(rows, "crawler", Language::Python, n)
-                )
-            );
+                    best(rows, "crawler", Language::Python, n),
+                ),
+            ]);
         }
+        out.push('\n');
+        out.push_str(&crawler.markdown());
     }
     if rows.iter().any(|r| r.workload == "gil") {
-        let _ = writeln!(out);
-        let _ = writeln!(out, "| the GIL experiment | {hi} workers / {lo} |");
-        let _ = writeln!(out, "|---|---|");
+        let mut gil = Table::new([
+            ("the GIL experiment".to_string(), Align::Left),
+            (format!("{hi} workers / {lo}"), Align::Left),
+        ]);
         for variant in [
             "rust-holding-gil",
             "rust-releasing-gil",
             "python-threads",
             "python-processes",
         ] {
-            let _ = writeln!(
-                out,
-                "| {variant} | {} |",
+            gil.row([
+                variant.to_string(),
                 ratio(
                     find(rows, "gil", variant, hi),
-                    find(rows, "gil", variant, lo)
-                )
-            );
+                    find(rows, "gil", variant, lo),
+                ),
+            ]);
         }
+        out.push('\n');
+        out.push_str(&gil.markdown());
     }
     out
 }

@@ -1,20 +1,32 @@
-//! `concur bench <exercise|all> [--threads 1,2,4] [--seconds S] [--csv FILE]`
+//! `concur bench <exercise|all> [--threads 1,2,4] [--seconds S] [--csv FILE]
+//! [--svg FILE] [--starter]`
+//!
+//! Writes the CSV and the chart by default (under `target/concur/bench/`),
+//! and prints their paths. With `--starter`, your implementation joins the
+//! references: this binary does not link any starter (a starter that does
+//! not compile must not break `concur`), so it builds one that does, with
+//! only that exercise's starter, and runs the same command there.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::process::Command;
 use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
-use clap::ValueEnum;
-use concur::sweep::{Sweep, ceiling_note, measure_interleaved, sweeps, table, write_results};
-use kit::contention::scaling_ceiling;
+use concur::sweep::{
+    Scale, Sweep, extra_tables, measure_interleaved, sweeps, table, write_results,
+};
+use concur::workflow::progress::{Progress, stored_state};
+use concur::workflow::{exercise, root};
+use kit::contention::{busy_warning, scaling_ceiling};
 use kit::progress::Steps;
-use kit::report::{Fingerprint, write_csv};
+use kit::report::{Record, ceiling_note};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Which exercise's sweep to run.
-    #[arg(value_enum)]
-    exercise: Exercise,
+    /// Which exercise's sweep to run, or all.
+    #[arg(value_parser = sweep_names())]
+    exercise: String,
     /// Thread counts to measure, comma-separated.
     #[arg(long, value_delimiter = ',', default_value = "1,2,4,8")]
     threads: Vec<usize>,
@@ -22,35 +34,38 @@ pub struct Args {
     /// Runs alternate between implementations and the median run counts.
     #[arg(long, default_value_t = 0.5, allow_negative_numbers = true)]
     seconds: f64,
-    /// Also write the results as CSV (with the machine fingerprint) here.
+    /// Write the results as CSV (with the machine fingerprint) here
+    /// [default: target/concur/bench/EXERCISE.csv].
     #[arg(long, value_name = "FILE")]
     csv: Option<PathBuf>,
-    /// Also draw the chart as SVG here.
+    /// Draw the chart as SVG here [default: target/concur/bench/EXERCISE.svg].
     #[arg(long, value_name = "FILE")]
     svg: Option<PathBuf>,
+    /// Put your starter on the chart beside the references.
+    #[arg(long)]
+    starter: bool,
     /// No progress bar; only the tables.
     #[arg(long)]
     quiet: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum Exercise {
-    /// ConcurrentHashMap vs Hashtable: striped against global locks.
-    Hashmap,
-    /// Top-K frequent queries: exact counters against Space-Saving.
-    Topk,
-    /// Autocomplete: one lock, shards, and snapshots readers never wait for.
-    Trie,
-    /// Word segmentation: sequential, scoped threads, a pipeline, rayon.
-    Segment,
-    /// A web crawler: threads against tokio at 20 ms latency.
-    Crawler,
-    /// Every exercise in turn.
-    All,
+/// Every exercise with a sweep, from the registry, and "all".
+fn sweep_names() -> clap::builder::PossibleValuesParser {
+    let mut values: Vec<clap::builder::PossibleValue> = concur::registry::EXERCISES
+        .iter()
+        .filter(|e| e.sweep.is_some())
+        .map(|e| clap::builder::PossibleValue::new(e.name).help(e.question))
+        .collect();
+    values.push(clap::builder::PossibleValue::new("all").help("Every exercise in turn."));
+    clap::builder::PossibleValuesParser::new(values)
 }
 
 /// Fewer runs than this and a median means little, whatever the time.
 const MIN_RUNS: usize = 3;
+
+/// Set in the environment of the build that `--starter` runs, so that it
+/// never runs another.
+const REBUILT: &str = "CONCUR_BENCH_WITH_STARTER";
 
 pub fn run(args: &Args) -> Result<()> {
     if args.threads.is_empty() || args.threads.iter().any(|&t| t == 0 || t > 1024) {
@@ -62,37 +77,44 @@ pub fn run(args: &Args) -> Result<()> {
             args.seconds
         );
     }
-    // Fail now, not after minutes of measuring, if the output cannot be
-    // written. Opening without truncating leaves an existing file as it is.
-    for path in args.csv.iter().chain(&args.svg) {
-        check_writable(path)?;
-    }
     let chosen: Vec<Sweep> = sweeps()
         .into_iter()
-        .filter(|sweep| match args.exercise {
-            Exercise::All => true,
-            Exercise::Hashmap => sweep.exercise == "hashmap",
-            Exercise::Topk => sweep.exercise == "topk",
-            Exercise::Trie => sweep.exercise == "trie",
-            Exercise::Segment => sweep.exercise == "segment",
-            Exercise::Crawler => sweep.exercise == "crawler",
-        })
+        .filter(|sweep| args.exercise == "all" || args.exercise == sweep.exercise)
         .collect();
-    // A starter's todo!() is expected here: one line, not a backtrace. The
-    // sweep drops that implementation and says so.
-    std::panic::set_hook(Box::new(|info| {
-        let message = info
-            .payload()
-            .downcast_ref::<String>()
-            .map(String::as_str)
-            .or_else(|| info.payload().downcast_ref::<&str>().copied())
-            .unwrap_or("a panic");
-        eprintln!("  panicked: {message}");
-    }));
+    let name = match chosen.as_slice() {
+        [one] => one.exercise,
+        _ => "all",
+    };
+    if args.starter && chosen.iter().any(|s| !s.starter.built) {
+        return rebuild_with_starters(&chosen);
+    }
+    let csv = args
+        .csv
+        .clone()
+        .unwrap_or_else(|| default_output(name, "csv"));
+    let svg = args
+        .svg
+        .clone()
+        .unwrap_or_else(|| default_output(name, "svg"));
+    // Fail now, not after minutes of measuring, if the output cannot be
+    // written. Opening without truncating leaves an existing file as it is.
+    for path in [&csv, &svg] {
+        check_writable(path)?;
+    }
+    if cfg!(debug_assertions) {
+        eprintln!(
+            "warning: this is a debug build, which measures the compiler's checks more than \
+             the design. Run it with cargo run --release."
+        );
+    }
+    // A starter's todo!() is expected here: it is reported once per
+    // contender below, not as a backtrace per run.
+    std::panic::set_hook(Box::new(|_| {}));
     let budget = Duration::from_secs_f64(args.seconds);
     let mut records = Vec::new();
     for sweep in &chosen {
-        let mut mine = Vec::new();
+        let mut measured = Vec::new();
+        let mut skipped: BTreeMap<String, String> = BTreeMap::new();
         let points: Vec<_> = (sweep.points)(&args.threads).collect();
         let steps = Steps::new(Some(points.len() as u64), args.quiet);
         for point in points {
@@ -100,47 +122,173 @@ pub fn run(args: &Args) -> Result<()> {
                 "{}: {} with {} thread(s)",
                 point.exercise, point.workload, point.threads
             ));
-            mine.extend(measure_interleaved(
+            measured.extend(measure_interleaved(
                 &point,
                 budget,
                 MIN_RUNS,
-                |name, why| steps.note(&format!("  skipping {name}: {why}")),
+                |name, why| {
+                    skipped
+                        .entry(name.to_string())
+                        .or_insert_with(|| why.to_string());
+                },
             ));
             steps.done();
         }
         steps.finish();
+        let mine: Vec<Record> = measured.iter().map(|m| m.record.clone()).collect();
         println!("{}", table(&mine, sweep.baseline, sweep.unit));
+        report_starter(sweep, &mine, &skipped);
+        for (contender, why) in &skipped {
+            if *contender != sweep.starter.name {
+                println!("{contender} was left out: it panicked ({why})\n");
+            }
+        }
         records.extend(mine);
-        if let Some(extra) = sweep.extra {
-            println!("{}", extra());
+        for (_, title, extra) in extra_tables(sweep, &measured, Scale::Quick) {
+            println!("{title}:\n\n{}", extra.markdown);
         }
     }
 
     let ceiling = scaling_ceiling(2, 5);
-    let note = ceiling_note(ceiling);
+    let note = ceiling_note(2, ceiling);
     println!("{note}");
-    let notes = vec![note];
-    if let Some(path) = &args.csv {
-        write_csv(path, &records, &Fingerprint::detect(), &notes)
-            .with_context(|| format!("writing {}", path.display()))?;
-        eprintln!("wrote {}", path.display());
+    if let Some(warning) = busy_warning(ceiling) {
+        println!("{warning}");
     }
-    if let Some(path) = &args.svg {
-        let dir = path
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(".".as_ref());
-        let stem = path
-            .file_stem()
-            .and_then(|s| s.to_str())
-            .context("--svg needs a file name")?;
-        let (title, unit) = match chosen.as_slice() {
-            [one] => (one.title, one.unit),
-            _ => ("throughput against threads", "million per second"),
-        };
-        let (_, svg) =
-            write_results(dir, stem, title, unit, &records, &notes).map_err(anyhow::Error::msg)?;
-        eprintln!("wrote {} (and its CSV beside it)", svg.display());
+    let notes = vec![note];
+    let (title, unit) = match chosen.as_slice() {
+        [one] => (one.title, one.unit),
+        _ => ("throughput against threads", "million per second"),
+    };
+    let dir = svg
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(".".as_ref());
+    let stem = svg
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .context("--svg needs a file name")?;
+    let (written_csv, written_svg) =
+        write_results(dir, stem, title, unit, &records, &notes).map_err(anyhow::Error::msg)?;
+    // write_results puts the CSV beside the chart; a --csv elsewhere gets
+    // its own copy.
+    if written_csv != csv {
+        std::fs::copy(&written_csv, &csv).with_context(|| format!("writing {}", csv.display()))?;
+    }
+    println!(
+        "\nchart: {}\ndata:  {}",
+        written_svg.display(),
+        csv.display()
+    );
+    Ok(())
+}
+
+/// Where the chart and the CSV go unless told otherwise.
+fn default_output(name: &str, extension: &str) -> PathBuf {
+    let base = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().map_or_else(|_| PathBuf::from("target"), |r| r.join("target")));
+    base.join("concur/bench")
+        .join(format!("{name}.{extension}"))
+}
+
+/// Your implementation beside the reference it mirrors, at the same
+/// settings; or, if it could not run, why, once.
+fn report_starter(sweep: &Sweep, records: &[Record], skipped: &BTreeMap<String, String>) {
+    let starter = &sweep.starter;
+    if !starter.built {
+        return;
+    }
+    if let Some(why) = skipped.get(starter.name) {
+        println!(
+            "Your {} is not on the chart: it panicked ({why}). The references only.\n\
+             `concur check {}` shows what to finish first.\n",
+            starter.name, sweep.exercise
+        );
+        return;
+    }
+    let mut ratios = Vec::new();
+    for mine in records.iter().filter(|r| r.implementation == starter.name) {
+        if let Some(reference) = records.iter().find(|r| {
+            r.implementation == starter.reference
+                && r.workload == mine.workload
+                && r.threads == mine.threads
+        }) {
+            ratios.push(format!(
+                "{} at {}: {:.2}x",
+                mine.workload,
+                mine.threads,
+                mine.ops_per_sec() / reference.ops_per_sec()
+            ));
+        }
+    }
+    if ratios.is_empty() {
+        return;
+    }
+    println!(
+        "Your {} against {} (1.00x: as fast), workload at threads:\n  {}",
+        starter.name,
+        starter.reference,
+        ratios.join("\n  ")
+    );
+    if let Some(settings) = starter.settings {
+        println!("Settings: {}.", settings());
+    }
+    println!(
+        "Where yours is slower, the usual reasons: {}.\n",
+        starter.gap
+    );
+}
+
+/// Runs this same command again from a build that includes the starters of
+/// the chosen exercises (`--features hashmap-starter`), and exits with its
+/// status.
+fn rebuild_with_starters(chosen: &[Sweep]) -> Result<()> {
+    if std::env::var_os(REBUILT).is_some() {
+        bail!("the build with your starter does not include it: is the feature missing?");
+    }
+    let root = root()?;
+    let record = Progress::load(&root);
+    let mut features = Vec::new();
+    for sweep in chosen {
+        // With `all`, only starters that pass: one that does not compile
+        // would stop the whole build.
+        let exercise = exercise(sweep.exercise)?;
+        if chosen.len() == 1 || stored_state(&root, exercise, &record)?.passing() {
+            features.push(format!("{}-starter", sweep.exercise));
+        } else {
+            eprintln!(
+                "leaving out your {} starter: it has not passed `concur check {}`",
+                sweep.exercise, sweep.exercise
+            );
+        }
+    }
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let passed_on: Vec<String> = std::env::args().skip(1).collect();
+    eprintln!(
+        "building concur with your starter (--features {}) in release mode...",
+        features.join(",")
+    );
+    let status = Command::new(cargo)
+        .current_dir(&root)
+        .args([
+            "run",
+            "--release",
+            "-q",
+            "--features",
+            &features.join(","),
+            "--",
+        ])
+        .args(&passed_on)
+        .env(REBUILT, "1")
+        .status()
+        .context("cannot run cargo: is it on the PATH?")?;
+    if !status.success() {
+        bail!(
+            "the bench with your starter failed (exit {}). If it did not compile, \
+             `concur check` shows the errors.",
+            status.code().unwrap_or(1)
+        );
     }
     Ok(())
 }

@@ -7,7 +7,7 @@ use std::time::Duration;
 use crawler::site::{Site, SiteConfig};
 use crawler::{AsyncCrawler, CrawlOptions, ThreadPoolCrawler};
 
-use super::{Contender, Point, Sweep};
+use super::{Contender, Point, Starter, Sweep};
 
 /// The sweep: one site with 20 ms latency, both crawlers.
 pub const SWEEP: Sweep = Sweep {
@@ -18,7 +18,14 @@ pub const SWEEP: Sweep = Sweep {
     baseline: "ThreadPoolCrawler",
     versus: Some(("AsyncCrawler", "ThreadPoolCrawler")),
     points,
-    extra: None,
+    extras: &[],
+    starter: Starter {
+        name: "starter::crawl",
+        reference: "ThreadPoolCrawler",
+        built: cfg!(feature = "crawler-starter"),
+        settings: None,
+        gap: "a lock held while get_urls fetches (so only one fetch is ever in flight), notify_one where new work could wake several workers, or workers that sleep-poll an empty queue",
+    },
 };
 
 /// Every response waits this long.
@@ -55,11 +62,10 @@ fn point(concurrency: usize) -> Point {
     let options = CrawlOptions {
         workers: concurrency,
         max_pages: pages_for(concurrency),
-        max_depth: 64,
         ..CrawlOptions::default()
     };
     let (threads, tasks) = (options.clone(), options);
-    #[cfg(feature = "starter")]
+    #[cfg(feature = "crawler-starter")]
     let pages = pages_for(concurrency);
     Point {
         exercise: "crawler",
@@ -67,35 +73,28 @@ fn point(concurrency: usize) -> Point {
         threads: concurrency,
         ops: pages_for(concurrency) as u64,
         contenders: vec![
-            Contender {
-                name: "ThreadPoolCrawler",
-                run: Box::new(move || {
-                    run(|url| ThreadPoolCrawler::new(threads.clone()).crawl(url))
-                }),
-            },
-            Contender {
-                name: "AsyncCrawler",
-                run: Box::new(move || run(|url| AsyncCrawler::new(tasks.clone()).crawl(url))),
-            },
+            Contender::new("ThreadPoolCrawler", move || {
+                run(|url| ThreadPoolCrawler::new(threads.clone()).crawl(url))
+            }),
+            Contender::new("AsyncCrawler", move || {
+                run(|url| AsyncCrawler::new(tasks.clone()).crawl(url))
+            }),
             // Your LeetCode 1242 crawl, fetching over HTTP through
             // `HttpParser`. It has no page budget, so it is timed on a site
             // of the size the others fetch.
-            #[cfg(feature = "starter")]
-            Contender {
-                name: "starter::crawl",
-                run: Box::new(move || {
-                    let config = SiteConfig {
-                        pages,
-                        ..site_config()
-                    };
-                    let site = Site::start(config, 0).expect("the test site starts on 127.0.0.1");
-                    let url = site.url();
-                    let parser = crawler::HttpParser::new(&url).expect("the site's URL parses");
-                    let started = std::time::Instant::now();
-                    crawler::starter::crawl(&url, &parser, concurrency);
-                    started.elapsed()
-                }),
-            },
+            #[cfg(feature = "crawler-starter")]
+            Contender::new("starter::crawl", move || {
+                let config = SiteConfig {
+                    pages,
+                    ..site_config()
+                };
+                let site = Site::start(config, 0).expect("the test site starts on 127.0.0.1");
+                let url = site.url();
+                let parser = crawler::HttpParser::new(&url).expect("the site's URL parses");
+                let started = std::time::Instant::now();
+                crawler::starter::crawl(&url, &parser, concurrency);
+                started.elapsed()
+            }),
         ],
     }
 }

@@ -9,7 +9,7 @@ use dashmap::DashMap;
 use hashmap::{ConcurrentMap, GlobalLockMap, RwLockMap, StripedMap};
 use kit::workload::{KeyDist, Mix, Op};
 
-use super::{Contender, Point, Sweep};
+use super::{Contender, Point, Starter, Sweep};
 
 /// The hashmap sweep: bustle's mixes, 4 workloads, every map.
 pub const SWEEP: Sweep = Sweep {
@@ -20,7 +20,14 @@ pub const SWEEP: Sweep = Sweep {
     baseline: "GlobalLockMap",
     versus: Some(("StripedMap", "dashmap")),
     points,
-    extra: None,
+    extras: &[],
+    starter: Starter {
+        name: "StarterMap",
+        reference: "StripedMap",
+        built: cfg!(feature = "hashmap-starter"),
+        settings: Some(starter_settings),
+        gap: "fewer stripes (two busy threads then meet on one lock more often), a slower hasher, a Mutex where an RwLock would let reads share (or the reverse: an RwLock's reader count is itself a shared write), a clone more than once on the read path, or shard locks that share a cache line",
+    },
 };
 
 fn points(threads: &[usize]) -> Box<dyn Iterator<Item = Point>> {
@@ -34,23 +41,45 @@ fn points(threads: &[usize]) -> Box<dyn Iterator<Item = Point>> {
 
 fn point(workload: Workload, threads: usize) -> Point {
     let ops = Arc::new(workload.ops(threads));
-    let contenders = Implementation::all()
-        .into_iter()
-        .map(|implementation| {
-            let ops = Arc::clone(&ops);
-            Contender {
-                name: implementation.name(),
-                run: Box::new(move || implementation.run_once(&workload, &ops)),
-            }
-        })
-        .collect();
     Point {
         exercise: "hashmap",
         workload: workload.name,
         threads,
         ops: (threads * OPS_PER_THREAD) as u64,
-        contenders,
+        contenders: vec![
+            contender("GlobalLockMap", workload, &ops, Global::with_capacity),
+            contender("RwLockMap", workload, &ops, RwLocked::with_capacity),
+            contender("StripedMap", workload, &ops, Striped::with_capacity),
+            // The same map with 8 shards instead of 64 per core: the knob
+            // that matters most.
+            contender("StripedMap (8 shards)", workload, &ops, |c| {
+                Striped::with_shards_and_capacity(FEW_SHARDS, c)
+            }),
+            // The peer: the most used concurrent map in Rust, sharded like
+            // ours.
+            contender("dashmap", workload, &ops, Peer::with_capacity),
+            #[cfg(feature = "hashmap-starter")]
+            contender(
+                "StarterMap",
+                workload,
+                &ops,
+                hashmap::starter::StarterMap::<u64, u64>::with_capacity,
+            ),
+        ],
     }
+}
+
+/// One map in the sweep: each run makes a fresh one with `make` and times
+/// the point's operations on it. Generic, so that every map's operations
+/// are compiled for it, as a user's code would be.
+fn contender<M: BenchMap + 'static>(
+    name: &'static str,
+    workload: Workload,
+    ops: &Arc<Vec<Vec<Op>>>,
+    make: fn(usize) -> M,
+) -> Contender {
+    let ops = Arc::clone(ops);
+    Contender::new(name, move || time(&workload, &ops, make(workload.capacity)))
 }
 
 /// Operations each thread applies in one run. Enough that a run lasts
@@ -122,71 +151,6 @@ impl Workload {
         (0..threads)
             .map(|thread| self.mix.ops(&keys, SEED, thread, OPS_PER_THREAD))
             .collect()
-    }
-}
-
-/// The maps in the sweep.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Implementation {
-    GlobalLock,
-    RwLock,
-    Striped,
-    /// The same map with 8 shards instead of 64 per core: the knob that
-    /// matters most.
-    StripedFew,
-    /// The peer: the most used concurrent map in Rust, sharded like ours.
-    DashMap,
-    /// The candidate's map (with the `starter` feature).
-    #[cfg(feature = "starter")]
-    Starter,
-}
-
-impl Implementation {
-    pub fn all() -> Vec<Implementation> {
-        vec![
-            Implementation::GlobalLock,
-            Implementation::RwLock,
-            Implementation::Striped,
-            Implementation::StripedFew,
-            Implementation::DashMap,
-            #[cfg(feature = "starter")]
-            Implementation::Starter,
-        ]
-    }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Implementation::GlobalLock => "GlobalLockMap",
-            Implementation::RwLock => "RwLockMap",
-            Implementation::Striped => "StripedMap",
-            Implementation::StripedFew => "StripedMap (8 shards)",
-            Implementation::DashMap => "dashmap",
-            #[cfg(feature = "starter")]
-            Implementation::Starter => "StarterMap",
-        }
-    }
-
-    /// One run: a fresh map, prefilled, then `ops` on one thread per list.
-    /// Only the operations are timed.
-    pub fn run_once(self, workload: &Workload, ops: &[Vec<Op>]) -> Duration {
-        let capacity = workload.capacity;
-        match self {
-            Implementation::GlobalLock => time(workload, ops, Global::with_capacity(capacity)),
-            Implementation::RwLock => time(workload, ops, RwLocked::with_capacity(capacity)),
-            Implementation::Striped => time(workload, ops, Striped::with_capacity(capacity)),
-            Implementation::StripedFew => time(
-                workload,
-                ops,
-                Striped::with_shards_and_capacity(FEW_SHARDS, capacity),
-            ),
-            Implementation::DashMap => time(workload, ops, Peer::with_capacity(capacity)),
-            #[cfg(feature = "starter")]
-            Implementation::Starter => time(
-                workload,
-                ops,
-                hashmap::starter::StarterMap::<u64, u64>::with_capacity(capacity),
-            ),
-        }
     }
 }
 
@@ -265,4 +229,24 @@ fn time<M: BenchMap>(workload: &Workload, ops: &[Vec<Op>], map: M) -> Duration {
         Op::Remove(key) => map.remove(key),
         Op::Update(key) => map.update(key),
     })
+}
+
+/// The stripe counts of your map and of `StripedMap`, made as the sweep
+/// makes them: the one setting that moves throughput most.
+fn starter_settings() -> String {
+    let reference = hashmap::Striped::stripes(&Striped::with_capacity(KEYS as usize));
+    #[cfg(feature = "hashmap-starter")]
+    {
+        let made = std::panic::catch_unwind(|| {
+            hashmap::Striped::stripes(&hashmap::starter::StarterMap::<u64, u64>::with_capacity(
+                KEYS as usize,
+            ))
+        });
+        match made {
+            Ok(yours) => format!("your StarterMap has {yours} stripes; StripedMap has {reference}"),
+            Err(_) => format!("StripedMap has {reference} stripes; yours could not be made"),
+        }
+    }
+    #[cfg(not(feature = "hashmap-starter"))]
+    format!("StripedMap has {reference} stripes")
 }

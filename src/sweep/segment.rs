@@ -2,17 +2,14 @@
 //! strategy and for `jieba-rs` (the field's Rust segmenter, on the same
 //! dictionary and text, without its HMM), with where the time went.
 
-use std::collections::BTreeMap;
-use std::fmt::Write as _;
-use std::sync::{Mutex, OnceLock};
-use std::time::Duration;
+use std::sync::OnceLock;
 
+use kit::report::{Align, Table};
 use segment::{
     ChannelPipeline, Cut, Dictionary, Rayon, ScopedThreads, Segmenter, Sequential, Strategy,
-    Timings,
 };
 
-use super::{Contender, Point, Sweep};
+use super::{Contender, Extra, ExtraTable, Measured, Point, Sample, Starter, Sweep};
 
 /// The sweep: one generated corpus, every strategy.
 pub const SWEEP: Sweep = Sweep {
@@ -23,7 +20,14 @@ pub const SWEEP: Sweep = Sweep {
     baseline: "Sequential",
     versus: Some(("Rayon", "ScopedThreads")),
     points,
-    extra: Some(timings_report),
+    extras: &[TIMINGS],
+    starter: Starter {
+        name: "StarterPipeline",
+        reference: "ScopedThreads",
+        built: cfg!(feature = "segment-starter"),
+        settings: None,
+        gap: "chunks of unequal work (split by bytes, not by count of lines), more threads than cores, a lock around a shared output, or result vectors copied again while merging",
+    },
 };
 
 /// Bytes of generated text each run segments.
@@ -81,34 +85,29 @@ fn points(workers: &[usize]) -> Box<dyn Iterator<Item = Point>> {
 }
 
 fn point(workers: usize) -> Point {
-    let mut contenders: Vec<Contender> = [
-        ("Sequential", run(Sequential, workers)),
-        ("ScopedThreads", run(ScopedThreads, workers)),
-        ("ChannelPipeline", run(ChannelPipeline, workers)),
-        ("Rayon", run(Rayon, workers)),
-        #[cfg(feature = "starter")]
-        (
+    let mut contenders = vec![
+        contender("Sequential", Sequential, workers),
+        contender("ScopedThreads", ScopedThreads, workers),
+        contender("ChannelPipeline", ChannelPipeline, workers),
+        contender("Rayon", Rayon, workers),
+        #[cfg(feature = "segment-starter")]
+        contender(
             "StarterPipeline",
-            run(segment::starter::StarterPipeline, workers),
+            segment::starter::StarterPipeline,
+            workers,
         ),
-    ]
-    .into_iter()
-    .map(|(name, run)| Contender { name, run })
-    .collect();
+    ];
     // jieba-rs segments on one thread: it stands beside Sequential.
     if workers == 1 {
-        contenders.push(Contender {
-            name: "jieba-rs",
-            run: Box::new(|| {
-                let (corpus, _) = fixture();
-                let peer = peer();
-                let started = std::time::Instant::now();
-                for line in corpus.lines() {
-                    std::hint::black_box(peer.cut(line));
-                }
-                started.elapsed()
-            }),
-        });
+        contenders.push(Contender::new("jieba-rs", || {
+            let (corpus, _) = fixture();
+            let peer = peer();
+            let started = std::time::Instant::now();
+            for line in corpus.lines() {
+                std::hint::black_box(peer.cut(line));
+            }
+            started.elapsed()
+        }));
     }
     Point {
         exercise: "segment",
@@ -119,73 +118,82 @@ fn point(workers: usize) -> Point {
     }
 }
 
-/// A run of `strategy` on the corpus; its timings join the registry.
-fn run<S: Strategy + Copy + Send + 'static>(
+/// A run of `strategy` on the corpus, with where its time went.
+fn contender<S: Strategy + Copy + 'static>(
+    name: &'static str,
     strategy: S,
     workers: usize,
-) -> Box<dyn Fn() -> Duration> {
-    let name = std::any::type_name::<S>()
-        .rsplit("::")
-        .next()
-        .unwrap_or("?");
-    Box::new(move || {
+) -> Contender {
+    Contender::new(name, move || {
         let (corpus, segmenter) = fixture();
         let started = std::time::Instant::now();
         let segmented = strategy.segment(corpus, segmenter, workers);
         let took = started.elapsed();
         std::hint::black_box(&segmented.lines);
-        record_timings(name, workers, segmented.timings);
-        took
+        let t = segmented.timings;
+        Sample {
+            took,
+            phases: vec![
+                ("chunking", t.chunking),
+                ("segmenting", t.segmenting),
+                ("merging", t.merging),
+            ],
+            latency: None,
+        }
     })
 }
 
-type Registry = BTreeMap<(usize, String), Vec<Timings>>;
+/// Where the time went: the median of each phase, for every strategy and
+/// worker count the sweep ran; and whether the peer did the same work.
+const TIMINGS: Extra = Extra {
+    name: "segment-timings",
+    title: "Where the time went (medians; the pipeline's segmenting is busy time per worker)",
+    make: |measured, _| {
+        let (same, lines) = peer_agreement();
+        ExtraTable {
+            markdown: format!(
+                "jieba-rs and concur agree on {same} of {lines} corpus lines.\n\n{}",
+                timings_markdown(measured)
+            ),
+            csv: None,
+        }
+    },
+};
 
-fn registry() -> &'static Mutex<Registry> {
-    static REGISTRY: OnceLock<Mutex<Registry>> = OnceLock::new();
-    REGISTRY.get_or_init(Mutex::default)
-}
-
-fn record_timings(strategy: &str, workers: usize, timings: Timings) {
-    registry()
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
-        .entry((workers, strategy.to_string()))
-        .or_default()
-        .push(timings);
-}
-
-/// Median chunking, segmenting and merging time of every strategy and
-/// worker count measured in this process, as Markdown.
-pub fn timings_markdown() -> String {
-    let registry = registry()
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
-    let mut out = String::from(
-        "| workers | strategy | chunking | segmenting | merging |\n|---:|---|---:|---:|---:|\n",
-    );
-    let median = |values: &mut Vec<f64>| kit::contention::median(values);
-    for ((workers, strategy), runs) in registry.iter() {
-        let ms = |f: fn(&Timings) -> Duration| {
-            let mut values: Vec<f64> = runs.iter().map(|t| f(t).as_secs_f64() * 1e3).collect();
-            median(&mut values)
+/// The median of every phase, by worker count and strategy, as Markdown.
+pub fn timings_markdown(measured: &[Measured]) -> String {
+    let mut rows: Vec<&Measured> = measured
+        .iter()
+        .filter(|m| !m.samples[0].phases.is_empty())
+        .collect();
+    rows.sort_by(|a, b| {
+        (a.record.threads, &a.record.implementation)
+            .cmp(&(b.record.threads, &b.record.implementation))
+    });
+    let mut table = Table::new([
+        ("workers", Align::Right),
+        ("strategy", Align::Left),
+        ("chunking", Align::Right),
+        ("segmenting", Align::Right),
+        ("merging", Align::Right),
+    ]);
+    for m in rows {
+        let ms = |phase: &str| {
+            let mut values: Vec<f64> = m
+                .samples
+                .iter()
+                .filter_map(|s| s.phases.iter().find(|(p, _)| *p == phase))
+                .map(|(_, d)| d.as_secs_f64() * 1e3)
+                .collect();
+            kit::contention::median(&mut values)
         };
-        let _ = writeln!(
-            out,
-            "| {workers} | {strategy} | {:.2} ms | {:.1} ms | {:.2} ms |",
-            ms(|t| t.chunking),
-            ms(|t| t.segmenting),
-            ms(|t| t.merging)
-        );
+        table.row([
+            m.record.threads.to_string(),
+            m.record.implementation.clone(),
+            format!("{:.2} ms", ms("chunking")),
+            format!("{:.1} ms", ms("segmenting")),
+            format!("{:.2} ms", ms("merging")),
+        ]);
     }
-    out
-}
-
-fn timings_report() -> String {
-    let (same, lines) = peer_agreement();
-    format!(
-        "jieba-rs and concur agree on {same} of {lines} corpus lines.\n\n\
-         Where the time went (medians; the pipeline's segmenting is busy time per worker):\n\n{}",
-        timings_markdown()
-    )
+    table.markdown()
 }

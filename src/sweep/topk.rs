@@ -1,14 +1,14 @@
 //! The topk contention sweep, and the accuracy table of Space-Saving.
 
 use std::collections::HashMap;
-use std::fmt::Write as _;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use kit::report::{Align, Table};
 use kit::workload::Queries;
 use topk::{ExactGlobal, ExactSharded, LocalMerge, SpaceSaving, Summary, TopK};
 
-use super::{Contender, Point, Sweep};
+use super::{Contender, Extra, ExtraTable, Point, Scale, Starter, Sweep};
 
 /// The topk sweep: Zipf query streams of three skews, every counter.
 pub const SWEEP: Sweep = Sweep {
@@ -19,16 +19,41 @@ pub const SWEEP: Sweep = Sweep {
     baseline: "ExactGlobal",
     versus: Some(("LocalMerge", "ExactSharded")),
     points,
-    extra: Some(accuracy_report),
+    extras: &[ACCURACY],
+    starter: Starter {
+        name: "StarterTopK",
+        reference: "ExactSharded",
+        built: cfg!(feature = "topk-starter"),
+        settings: None,
+        gap: "a String allocated on every record (look the query up by &str first, and allocate only for a new one), fewer shards, or a top() that copies and sorts every query instead of selecting the k best with a heap",
+    },
 };
 
-fn accuracy_report() -> String {
-    let rows = accuracy_table(1_000_000, 1_000_000);
-    format!(
-        "Space-Saving against exact counts, 1M queries:\n\n{}",
-        accuracy_markdown(&rows)
-    )
-}
+/// Space-Saving's accuracy against exact counts: its own experiment, not
+/// the sweep's runs. At full scale, the book's table and the 10-million
+/// query stream; quicker for `concur bench`; tiny in a test run.
+const ACCURACY: Extra = Extra {
+    name: "topk-accuracy",
+    title: "Space-Saving against exact counts",
+    make: |_, scale| {
+        let (vocabulary, n, big) = match scale {
+            Scale::Test => (20_000, 50_000, None),
+            Scale::Quick => (1_000_000, 1_000_000, None),
+            Scale::Full => (1_000_000, 1_000_000, Some(10_000_000)),
+        };
+        let mut rows = accuracy_table(vocabulary, n);
+        if let Some(big) = big {
+            rows.extend(accuracy(
+                &Queries::new(vocabulary, 1.0, 31),
+                1.0,
+                10_000,
+                big,
+                &[100],
+            ));
+        }
+        ExtraTable::with_rows(accuracy_markdown(&rows), rows)
+    },
+};
 
 /// Distinct queries in the sweep's streams.
 const VOCABULARY: u64 = 100_000;
@@ -62,73 +87,38 @@ fn point(workload: &'static str, queries: Arc<Queries>, threads: usize) -> Point
             .map(|t| queries.stream(23, t, RECORDS_PER_THREAD))
             .collect(),
     );
-    let contenders = Implementation::all()
-        .into_iter()
-        .map(|implementation| {
-            let (queries, streams) = (Arc::clone(&queries), Arc::clone(&streams));
-            Contender {
-                name: implementation.name(),
-                run: Box::new(move || implementation.run_once(&queries, &streams)),
-            }
-        })
-        .collect();
     Point {
         exercise: "topk",
         workload,
         threads,
         ops: (threads * RECORDS_PER_THREAD) as u64,
-        contenders,
+        contenders: vec![
+            contender("ExactGlobal", &queries, &streams, ExactGlobal::new),
+            contender("ExactSharded", &queries, &streams, ExactSharded::new),
+            contender("LocalMerge", &queries, &streams, LocalMerge::new),
+            contender("SpaceSaving", &queries, &streams, || {
+                SpaceSaving::new(CAPACITY)
+            }),
+            #[cfg(feature = "topk-starter")]
+            contender(
+                "StarterTopK",
+                &queries,
+                &streams,
+                topk::starter::StarterTopK::new,
+            ),
+        ],
     }
 }
 
-/// The counters in the sweep.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Implementation {
-    ExactGlobal,
-    ExactSharded,
-    LocalMerge,
-    SpaceSaving,
-    /// The candidate's counter (with the `starter` feature).
-    #[cfg(feature = "starter")]
-    Starter,
-}
-
-impl Implementation {
-    pub fn all() -> Vec<Implementation> {
-        vec![
-            Implementation::ExactGlobal,
-            Implementation::ExactSharded,
-            Implementation::LocalMerge,
-            Implementation::SpaceSaving,
-            #[cfg(feature = "starter")]
-            Implementation::Starter,
-        ]
-    }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Implementation::ExactGlobal => "ExactGlobal",
-            Implementation::ExactSharded => "ExactSharded",
-            Implementation::LocalMerge => "LocalMerge",
-            Implementation::SpaceSaving => "SpaceSaving",
-            #[cfg(feature = "starter")]
-            Implementation::Starter => "StarterTopK",
-        }
-    }
-
-    /// One run: a fresh counter, every thread records its stream, then one
-    /// `top(100)`. Both are timed: a strategy that defers work to `top`
-    /// (merging per-thread maps) pays for it here.
-    pub fn run_once(self, queries: &Queries, streams: &[Vec<u32>]) -> Duration {
-        match self {
-            Implementation::ExactGlobal => time(ExactGlobal::new(), queries, streams),
-            Implementation::ExactSharded => time(ExactSharded::new(), queries, streams),
-            Implementation::LocalMerge => time(LocalMerge::new(), queries, streams),
-            Implementation::SpaceSaving => time(SpaceSaving::new(CAPACITY), queries, streams),
-            #[cfg(feature = "starter")]
-            Implementation::Starter => time(topk::starter::StarterTopK::new(), queries, streams),
-        }
-    }
+/// One counter in the sweep: each run makes a fresh one with `make`.
+fn contender<T: TopK + 'static>(
+    name: &'static str,
+    queries: &Arc<Queries>,
+    streams: &Arc<Vec<Vec<u32>>>,
+    make: fn() -> T,
+) -> Contender {
+    let (queries, streams) = (Arc::clone(queries), Arc::clone(streams));
+    Contender::new(name, move || time(make(), &queries, &streams))
 }
 
 fn time<T: TopK>(counter: T, queries: &Queries, streams: &[Vec<u32>]) -> Duration {
@@ -140,8 +130,9 @@ fn time<T: TopK>(counter: T, queries: &Queries, streams: &[Vec<u32>]) -> Duratio
     recording + asking.elapsed()
 }
 
-/// How well Space-Saving found the true top k of one stream.
-#[derive(Debug, Clone, PartialEq)]
+/// How well Space-Saving found the true top k of one stream: a row of
+/// `topk-accuracy.csv`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Accuracy {
     /// Zipf exponent of the stream.
     pub s: f64,
@@ -236,27 +227,36 @@ pub fn accuracy_table(vocabulary: u64, n: usize) -> Vec<Accuracy> {
     rows
 }
 
-pub const ACCURACY_HEADER: &str = "s,m,n,k,precision,recall,max_error,bound,counters,distinct";
-
-pub fn accuracy_csv_row(a: &Accuracy) -> String {
-    format!(
-        "{},{},{},{},{:.4},{:.4},{},{},{},{}",
-        a.s, a.m, a.n, a.k, a.precision, a.recall, a.max_error, a.bound, a.counters, a.distinct
-    )
-}
-
 /// The table as Markdown, for the book and the terminal.
 pub fn accuracy_markdown(rows: &[Accuracy]) -> String {
-    let mut out = String::from(
-        "| s | m | N | k | precision | recall | largest error | bound N/m | counters | distinct queries |\n\
-         |---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
+    let mut table = Table::new(
+        [
+            "s",
+            "m",
+            "N",
+            "k",
+            "precision",
+            "recall",
+            "largest error",
+            "bound N/m",
+            "counters",
+            "distinct queries",
+        ]
+        .map(|c| (c, Align::Right)),
     );
     for a in rows {
-        let _ = writeln!(
-            out,
-            "| {} | {} | {} | {} | {:.2} | {:.2} | {} | {} | {} | {} |",
-            a.s, a.m, a.n, a.k, a.precision, a.recall, a.max_error, a.bound, a.counters, a.distinct
-        );
+        table.row([
+            a.s.to_string(),
+            a.m.to_string(),
+            a.n.to_string(),
+            a.k.to_string(),
+            format!("{:.2}", a.precision),
+            format!("{:.2}", a.recall),
+            a.max_error.to_string(),
+            a.bound.to_string(),
+            a.counters.to_string(),
+            a.distinct.to_string(),
+        ]);
     }
-    out
+    table.markdown()
 }

@@ -1,156 +1,202 @@
-//! The record type and its CSV form.
+//! Every CSV concur writes, whatever it records: rows of one record type
+//! through serde (the `csv` crate), the machine fingerprint and any notes
+//! first as `#` lines. One writer and one reader, so a table in the book can
+//! always be made again from the CSV beside it.
 
-use std::fmt::Write as _;
 use std::fs;
 use std::io;
 use std::path::Path;
 
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
 use super::Fingerprint;
 
-/// One measurement: `ops` operations of `implementation` on `workload` with
-/// `threads` threads took `seconds`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Record {
-    pub exercise: String,
-    pub workload: String,
-    pub implementation: String,
-    pub threads: usize,
-    pub ops: u64,
-    pub seconds: f64,
-}
-
-impl Record {
-    pub fn ops_per_sec(&self) -> f64 {
-        self.ops as f64 / self.seconds
-    }
-}
-
-const HEADER: &str = "exercise,workload,implementation,threads,ops,seconds,ops_per_sec";
-
-/// Writes `records` to `path` (creating its folder), the fingerprint and then
-/// any `notes` first as `#` lines.
-pub fn write_csv(
+/// Writes `rows` to `path` (creating its folder), with the fingerprint's
+/// lines and then `notes` first, each as a `# ` line.
+pub fn write_rows<R: Serialize>(
     path: &Path,
-    records: &[Record],
+    rows: &[R],
     fingerprint: &Fingerprint,
     notes: &[String],
 ) -> io::Result<()> {
-    let mut out = String::new();
+    let mut out = Vec::new();
     for line in fingerprint.lines().iter().chain(notes) {
-        let _ = writeln!(out, "# {line}");
+        out.extend_from_slice(format!("# {line}\n").as_bytes());
     }
-    let _ = writeln!(out, "{HEADER}");
-    for r in records {
-        for field in [&r.exercise, &r.workload, &r.implementation] {
-            if field.contains([',', '"', '\n']) {
-                return Err(io::Error::new(
-                    io::ErrorKind::InvalidInput,
-                    format!("CSV field {field:?} contains a comma, quote or newline"),
-                ));
-            }
-        }
-        let _ = writeln!(
-            out,
-            "{},{},{},{},{},{:.9},{:.1}",
-            r.exercise,
-            r.workload,
-            r.implementation,
-            r.threads,
-            r.ops,
-            r.seconds,
-            r.ops_per_sec()
-        );
+    let mut writer = csv::Writer::from_writer(out);
+    for row in rows {
+        writer.serialize(row).map_err(io::Error::other)?;
     }
-    if let Some(dir) = path.parent() {
+    let out = writer
+        .into_inner()
+        .map_err(|e| io::Error::other(e.to_string()))?;
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         fs::create_dir_all(dir)?;
     }
     fs::write(path, out)
 }
 
-/// Reads a file written by [`write_csv`]: the records, and the `#` lines
-/// (without the `# `) as the fingerprint to print on a chart.
-pub fn read_csv(path: &Path) -> io::Result<(Vec<Record>, Vec<String>)> {
+/// Reads a file written by [`write_rows`]: the rows, and the `#` lines
+/// (without the `# `), which say what machine and settings they came from.
+/// A bad line is an error that names the file and the line.
+pub fn read_rows<R: DeserializeOwned>(path: &Path) -> io::Result<(Vec<R>, Vec<String>)> {
     let text = fs::read_to_string(path)?;
-    let bad = |line: usize, why: String| {
+    let notes: Vec<String> = text
+        .lines()
+        .filter_map(|line| line.strip_prefix('#'))
+        .map(|line| line.trim_start().to_string())
+        .collect();
+    let mut reader = csv::ReaderBuilder::new()
+        .comment(Some(b'#'))
+        .from_reader(text.as_bytes());
+    // A file of another kind, or not a CSV at all, is named as such, even
+    // with no rows to fail on.
+    let fields = field_names::<R>();
+    let header = reader.headers().map_err(io::Error::other)?.clone();
+    if fields.iter().any(|f| !header.iter().any(|h| h == *f)) {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!(
+                "{}: expected the header to name {}, found {:?}",
+                path.display(),
+                fields.join(","),
+                header.iter().collect::<Vec<_>>().join(",")
+            ),
+        ));
+    }
+    let bad = |line: Option<u64>, why: String| {
         io::Error::new(
             io::ErrorKind::InvalidData,
-            format!("{}:{line}: {why}", path.display()),
+            format!(
+                "{}:{}: {why}",
+                path.display(),
+                line.map_or("?".to_string(), |l| l.to_string())
+            ),
         )
     };
-    let mut records = Vec::new();
-    let mut fingerprint = Vec::new();
-    let mut seen_header = false;
-    for (index, line) in text.lines().enumerate() {
-        let number = index + 1;
-        if let Some(comment) = line.strip_prefix('#') {
-            fingerprint.push(comment.trim_start().to_string());
-            continue;
-        }
-        if !seen_header {
-            if line != HEADER {
-                return Err(bad(number, format!("expected the header {HEADER:?}")));
-            }
-            seen_header = true;
-            continue;
-        }
-        let fields: Vec<&str> = line.split(',').collect();
-        if fields.len() != 7 {
-            return Err(bad(
-                number,
-                format!("expected 7 fields, found {}", fields.len()),
-            ));
-        }
-        let parse_err = |what: &str| bad(number, format!("{what} is not a number"));
-        records.push(Record {
-            exercise: fields[0].to_string(),
-            workload: fields[1].to_string(),
-            implementation: fields[2].to_string(),
-            threads: fields[3].parse().map_err(|_| parse_err("threads"))?,
-            ops: fields[4].parse().map_err(|_| parse_err("ops"))?,
-            seconds: fields[5].parse().map_err(|_| parse_err("seconds"))?,
-        });
+    let mut rows = Vec::new();
+    for row in reader.deserialize() {
+        rows.push(row.map_err(|e| {
+            let line = e.position().map(|p| p.line());
+            let why = match e.kind() {
+                csv::ErrorKind::Deserialize { err, .. } => match err.field() {
+                    Some(field) => format!("field {}: {}", field + 1, err.kind()),
+                    None => err.kind().to_string(),
+                },
+                csv::ErrorKind::UnequalLengths {
+                    expected_len, len, ..
+                } => format!("expected {expected_len} fields, found {len}"),
+                _ => e.to_string(),
+            };
+            bad(line, why)
+        })?);
     }
-    if !seen_header {
-        return Err(bad(0, "no header line: not a concur CSV".to_string()));
+    Ok((rows, notes))
+}
+
+/// The field names of a struct that derives `Deserialize`, read from what
+/// it asks a deserializer for (an empty list for anything else).
+fn field_names<'de, R: serde::Deserialize<'de>>() -> &'static [&'static str] {
+    struct Fields(Option<&'static [&'static str]>);
+
+    #[derive(Debug)]
+    struct Stop;
+
+    impl std::fmt::Display for Stop {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("fields read")
+        }
     }
-    Ok((records, fingerprint))
+
+    impl std::error::Error for Stop {}
+
+    impl serde::de::Error for Stop {
+        fn custom<T: std::fmt::Display>(_: T) -> Self {
+            Stop
+        }
+    }
+
+    impl<'de> serde::Deserializer<'de> for &mut Fields {
+        type Error = Stop;
+
+        fn deserialize_any<V: serde::de::Visitor<'de>>(self, _: V) -> Result<V::Value, Stop> {
+            Err(Stop)
+        }
+
+        fn deserialize_struct<V: serde::de::Visitor<'de>>(
+            self,
+            _: &'static str,
+            fields: &'static [&'static str],
+            _: V,
+        ) -> Result<V::Value, Stop> {
+            self.0 = Some(fields);
+            Err(Stop)
+        }
+
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+            bytes byte_buf option unit unit_struct newtype_struct seq tuple
+            tuple_struct map enum identifier ignored_any
+        }
+    }
+
+    let mut fields = Fields(None);
+    let _ = R::deserialize(&mut fields);
+    fields.0.unwrap_or(&[])
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde::Deserialize;
+
+    #[derive(Debug, PartialEq, Serialize, Deserialize)]
+    struct Row {
+        name: String,
+        count: u64,
+    }
+
+    fn temp(name: &str) -> std::path::PathBuf {
+        std::env::temp_dir().join(format!("kit-{name}-{}.csv", std::process::id()))
+    }
 
     #[test]
-    fn round_trip() {
-        let records = vec![Record {
-            exercise: "hashmap".into(),
-            workload: "exchange".into(),
-            implementation: "StripedMap".into(),
-            threads: 2,
-            ops: 1000,
-            seconds: 0.5,
-        }];
-        let path = std::env::temp_dir().join(format!("kit-csv-{}.csv", std::process::id()));
+    fn rows_and_notes_round_trip() {
+        let path = temp("round-trip");
+        let rows = vec![
+            Row {
+                name: "a, with a comma".into(),
+                count: 3,
+            },
+            Row {
+                name: "b".into(),
+                count: 4,
+            },
+        ];
         let fingerprint = Fingerprint::detect();
-        let notes = vec!["scaling ceiling: 1.5x".to_string()];
-        write_csv(&path, &records, &fingerprint, &notes).unwrap();
-        let text = fs::read_to_string(&path).unwrap();
-        assert!(
-            text.contains("StripedMap,2,1000,0.500000000,2000.0"),
-            "{text}"
-        );
-        let (back, lines) = read_csv(&path).unwrap();
-        assert_eq!(back, records);
-        assert_eq!(lines, [fingerprint.lines(), notes].concat());
+        write_rows(&path, &rows, &fingerprint, &["a note".to_string()]).unwrap();
+        let (back, notes): (Vec<Row>, _) = read_rows(&path).unwrap();
+        assert_eq!(back, rows);
+        assert_eq!(notes, [fingerprint.lines(), vec!["a note".into()]].concat());
         fs::remove_file(path).unwrap();
     }
 
     #[test]
     fn a_bad_line_names_its_number() {
-        let path = std::env::temp_dir().join(format!("kit-bad-{}.csv", std::process::id()));
-        fs::write(&path, format!("{HEADER}\nhashmap,x,y,two,1,1,1\n")).unwrap();
-        let err = read_csv(&path).unwrap_err().to_string();
-        assert!(err.ends_with(":2: threads is not a number"), "{err}");
+        let path = temp("bad");
+        fs::write(&path, "# cores: 2\nname,count\na,1\nb,two\n").unwrap();
+        let err = read_rows::<Row>(&path).unwrap_err().to_string();
+        assert!(err.contains(":4: field 2"), "{err}");
+        fs::write(&path, "name,count\na,1,9\n").unwrap();
+        let err = read_rows::<Row>(&path).unwrap_err().to_string();
+        assert!(err.contains("expected 2 fields, found 3"), "{err}");
+        fs::write(&path, "not a csv\n").unwrap();
+        let err = read_rows::<Row>(&path).unwrap_err().to_string();
+        assert!(
+            err.contains("expected the header to name name,count"),
+            "{err}"
+        );
         fs::remove_file(path).unwrap();
     }
 }

@@ -1,15 +1,23 @@
-//! Results: one record type, written as CSV and drawn as charts.
+//! Results, one road from measurement to file, table and chart.
 //!
-//! Every benchmark in concur, criterion or not, ends as [`Record`]s in a CSV
-//! file of our own format, with the [`Fingerprint`] of the machine as `#`
-//! comment lines on top. Charts are drawn from those records only, never from
-//! criterion's private files, so a chart can always be traced back to a CSV
-//! a reader can open.
+//! Every benchmark in concur, criterion or not, ends as rows of a record
+//! type in a CSV of our own ([`write_rows`], read back by [`read_rows`]),
+//! with the [`Fingerprint`] of the machine and the run's notes (the
+//! [`ceiling_note`] among them) as `#` lines on top. Tables ([`Table`]) and
+//! charts ([`draw_svg`], captioned by [`caption`]) are made from those rows,
+//! never from criterion's private files, so every figure can be traced back
+//! to a CSV a reader can open.
 
+mod caption;
 mod chart;
 mod csv;
 mod fingerprint;
+mod markdown;
+mod record;
 
+pub use caption::{caption, ceiling_from_notes, ceiling_note};
 pub use chart::{Chart, draw_svg};
-pub use csv::{Record, read_csv, write_csv};
+pub use csv::{read_rows, write_rows};
 pub use fingerprint::{Fingerprint, peak_rss_bytes};
+pub use markdown::{Align, Table};
+pub use record::Record;

@@ -1,4 +1,5 @@
-//! The five workloads, one file each, in the order of the exercises.
+//! The workloads, one file each; which ones run, and in what order, is the
+//! registry's (`concur::registry`).
 
 use anyhow::Result;
 use pyo3::prelude::*;
@@ -11,9 +12,6 @@ pub mod segment;
 pub mod topk;
 pub mod trie;
 
-/// Every workload's name, in the order they run.
-pub const NAMES: [&str; 5] = ["hashmap", "topk", "trie", "segment", "crawler"];
-
 /// Builds the named workload's input, once, for both languages.
 pub fn build(py: Python<'_>, name: &str, size: Size) -> Result<Workload> {
     match name {
@@ -24,7 +22,7 @@ pub fn build(py: Python<'_>, name: &str, size: Size) -> Result<Workload> {
         "crawler" => crawler::build(py, size),
         _ => anyhow::bail!(
             "unknown workload {name:?}; choose from {}",
-            NAMES.join(", ")
+            concur::registry::python_workloads().join(", ")
         ),
     }
 }

@@ -1,0 +1,94 @@
+//! What is printed under every chart and above every table: the machine,
+//! then the run's notes. And the one note every run carries, the scaling
+//! ceiling, in one format.
+
+/// The `#` lines of a CSV (the fingerprint, then notes), as a chart's
+/// caption: the machine on the first line (the Python version only if the
+/// chart involves Python), then the scaling ceiling and the interpreter, then
+/// everything else. Empty lines are left out.
+pub fn caption(lines: &[String], with_python: bool) -> Vec<String> {
+    let machine = ["cores:", "cpu:", "rustc:", "commit:"];
+    let run = [CEILING, LEGACY_CEILING, "embedded python", "python:"];
+    let is = |line: &str, keys: &[&str]| keys.iter().any(|k| line.starts_with(k));
+    let join = |keep: &dyn Fn(&str) -> bool| {
+        lines
+            .iter()
+            .filter(|l| keep(l))
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    let first = join(&|l| is(l, &machine));
+    let second = join(&|l| is(l, &run[..3]) || (with_python && l.starts_with("python:")));
+    let third = join(&|l| !is(l, &machine) && !is(l, &run));
+    [first, second, third]
+        .into_iter()
+        .filter(|l| !l.is_empty())
+        .collect()
+}
+
+const CEILING: &str = "scaling ceiling, ";
+/// How the Python comparison wrote it before: still read.
+const LEGACY_CEILING: &str = "scaling ceiling: ";
+
+/// The note that records this machine's scaling ceiling: how much faster
+/// `threads` threads of independent work ran than one, in the same run.
+pub fn ceiling_note(threads: usize, ceiling: f64) -> String {
+    format!("{CEILING}{threads} threads of independent work: {ceiling:.2}x")
+}
+
+/// The scaling ceiling recorded in a CSV's `#` lines, if any.
+pub fn ceiling_from_notes(notes: &[String]) -> Option<f64> {
+    notes.iter().find_map(|line| {
+        let rest = match line.strip_prefix(CEILING) {
+            Some(rest) => rest.split_once(": ")?.1,
+            None => line.strip_prefix(LEGACY_CEILING)?,
+        };
+        rest.split('x').next()?.trim().parse().ok()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_ceiling_reads_back_in_both_formats() {
+        assert_eq!(ceiling_from_notes(&[ceiling_note(2, 1.87)]), Some(1.87));
+        assert_eq!(
+            ceiling_from_notes(&[
+                "scaling ceiling: 1.95x (2 threads of independent work against 1)".into()
+            ]),
+            Some(1.95)
+        );
+        assert_eq!(ceiling_from_notes(&["cores: 2".into()]), None);
+    }
+
+    #[test]
+    fn a_caption_has_the_machine_then_the_run_then_the_rest() {
+        let lines: Vec<String> = [
+            "cores: 2",
+            "cpu: x",
+            "rustc: 1.95",
+            "python: Python 3.11",
+            "commit: abc",
+            &ceiling_note(2, 1.9),
+            "seconds: the median of 3 runs",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        assert_eq!(
+            caption(&lines, false),
+            [
+                "cores: 2; cpu: x; rustc: 1.95; commit: abc",
+                "scaling ceiling, 2 threads of independent work: 1.90x",
+                "seconds: the median of 3 runs"
+            ]
+        );
+        assert_eq!(
+            caption(&lines, true)[1],
+            "python: Python 3.11; scaling ceiling, 2 threads of independent work: 1.90x"
+        );
+    }
+}
