@@ -33,6 +33,16 @@ pub struct Args {
     /// Never request a path that robots.txt disallows.
     #[arg(long)]
     respect_robots: bool,
+    /// How the summary on standard error is written: a sentence, or one
+    /// JSON object for scripts (and the crawler bench).
+    #[arg(long, value_enum, default_value_t = Summary::Text)]
+    summary: Summary,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Summary {
+    Text,
+    Json,
 }
 
 pub fn run(args: &Args) -> Result<()> {
@@ -60,20 +70,40 @@ pub fn run(args: &Args) -> Result<()> {
         (ThreadPoolCrawler::new(options).crawl(&args.url)?, "threads")
     };
     let seconds = report.elapsed.as_secs_f64();
-    let rss = kit::report::peak_rss_bytes().map_or("unknown".to_string(), |b| {
-        format!("{:.1} MiB", b as f64 / 1048576.0)
-    });
-    eprintln!(
-        "crawl: {} URLs found, {} pages fetched ({} errors) in {seconds:.3} s: {:.0} pages/s, \
-         peak {} requests in flight ({workers} {kind}), peak RSS {rss}",
-        report.urls.len(),
-        report.pages,
-        report.errors,
-        report.pages as f64 / seconds.max(1e-9),
-        report.peak_in_flight
-    );
-    for hit in &report.limits_hit {
-        eprintln!("crawl: {}", cut_short(hit));
+    let rss = kit::report::peak_rss_bytes();
+    match args.summary {
+        Summary::Json => eprintln!(
+            "{}",
+            serde_json::json!({
+                "urls": report.urls.len(),
+                "pages": report.pages,
+                "errors": report.errors,
+                "seconds": seconds,
+                "pages_per_sec": report.pages as f64 / seconds.max(1e-9),
+                "peak_in_flight": report.peak_in_flight,
+                "workers": workers,
+                "kind": kind,
+                "peak_rss_bytes": rss,
+                "limits_hit": report.limits_hit.iter().map(limit_json).collect::<Vec<_>>(),
+            })
+        ),
+        Summary::Text => {
+            let rss = rss.map_or("unknown".to_string(), |b| {
+                format!("{:.1} MiB", b as f64 / 1048576.0)
+            });
+            eprintln!(
+                "crawl: {} URLs found, {} pages fetched ({} errors) in {seconds:.3} s: {:.0} \
+                 pages/s, peak {} requests in flight ({workers} {kind}), peak RSS {rss}",
+                report.urls.len(),
+                report.pages,
+                report.errors,
+                report.pages as f64 / seconds.max(1e-9),
+                report.peak_in_flight
+            );
+            for hit in &report.limits_hit {
+                eprintln!("crawl: {}", cut_short(hit));
+            }
+        }
     }
     let mut out = BufWriter::new(io::stdout().lock());
     let written = report
@@ -109,5 +139,23 @@ fn cut_short(hit: &LimitHit) -> String {
             "{pages} pages were longer than {max_body_bytes} bytes and were cut there, so \
              links past the cut were not seen (raise it with --max-body-bytes B)"
         ),
+    }
+}
+
+/// A limit that was hit, for `--summary json`.
+fn limit_json(hit: &LimitHit) -> serde_json::Value {
+    match *hit {
+        LimitHit::Pages {
+            max_pages,
+            unfetched,
+        } => serde_json::json!({ "limit": "pages", "max": max_pages, "unfetched": unfetched }),
+        LimitHit::Depth {
+            max_depth,
+            unfetched,
+        } => serde_json::json!({ "limit": "depth", "max": max_depth, "unfetched": unfetched }),
+        LimitHit::Body {
+            max_body_bytes,
+            pages,
+        } => serde_json::json!({ "limit": "body", "max": max_body_bytes, "pages": pages }),
     }
 }

@@ -10,7 +10,9 @@
 //! to `/secret/j`), a page that answers 429 with `Retry-After: 1` the first
 //! time (`/slow-down`), a link inside an HTML comment (not a link),
 //! `mailto:` and `javascript:` links, and another host. Page 0 also links
-//! to `/calendar/0`, a trap: every month links to the next, forever. With
+//! to `/calendar/0`, a trap: every month links to the next, forever; and to
+//! `/bad-bytes`, a page declared UTF-8 whose bytes are not, which links on
+//! to `/after-bad-bytes`. With
 //! `chain` set, page 0 links to `/archive/1` too, the start of a finite
 //! chain `chain` pages deep (`/archive/i` links to `/archive/i+1`), as a
 //! blog's or forum's pagination is.
@@ -26,13 +28,11 @@ use std::fmt::Write as _;
 use std::io;
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
 
 use kit::sync::Mutex;
 use kit::workload::Rng;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
 
 /// What the site serves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,8 +42,8 @@ pub struct SiteConfig {
     pub seed: u64,
     /// Links from each page to other pages.
     pub links_per_page: usize,
-    /// Whether page 0 links to the infinite calendar and to the page that
-    /// answers 429 first. Benches leave them out: both serialise the end of
+    /// Whether page 0 links to the infinite calendar, to the page that
+    /// answers 429 first, and to the page of bad bytes. Benches leave them out: both serialise the end of
     /// a crawl (a chain of months, a Retry-After wait), which measures
     /// latency, not throughput.
     pub traps: bool,
@@ -116,6 +116,7 @@ pub fn page_links(config: &SiteConfig, i: usize) -> Vec<(String, bool)> {
     if i == 0 && config.traps {
         links.push(("/calendar/0".to_string(), true));
         links.push(("/slow-down".to_string(), true));
+        links.push(("/bad-bytes".to_string(), true));
     }
     if i == 0 && config.chain > 0 {
         links.push(("/archive/1".to_string(), true));
@@ -142,7 +143,7 @@ fn respond(
     config: &SiteConfig,
     path: &str,
     slow_down_seen: bool,
-) -> (u16, Vec<(&'static str, String)>, &'static str, String) {
+) -> (u16, Vec<(&'static str, String)>, &'static str, Vec<u8>) {
     let page = |i: usize| {
         (
             200,
@@ -152,7 +153,8 @@ fn respond(
                 &format!("page {i}"),
                 &page_links(config, i),
                 &format!("/commented/{i}"),
-            ),
+            )
+            .into(),
         )
     };
     let path_only = path.split('?').next().unwrap_or(path);
@@ -169,7 +171,7 @@ fn respond(
             200,
             vec![],
             "text/plain",
-            "User-agent: *\nDisallow: /private/\n".to_string(),
+            "User-agent: *\nDisallow: /private/\n".into(),
         );
     }
     if path_only == "/slow-down" {
@@ -178,14 +180,14 @@ fn respond(
                 200,
                 vec![],
                 "text/html",
-                html("thank you for waiting", &[], "/commented/slow"),
+                html("thank you for waiting", &[], "/commented/slow").into(),
             )
         } else {
             (
                 429,
                 vec![("Retry-After", "1".to_string())],
                 "text/plain",
-                "too many requests".to_string(),
+                "too many requests".into(),
             )
         };
     }
@@ -197,7 +199,7 @@ fn respond(
             301,
             vec![("Location", format!("/page/{j}"))],
             "text/plain",
-            String::new(),
+            Vec::new(),
         );
     }
     if let Some(j) = number("/private/") {
@@ -206,7 +208,7 @@ fn respond(
             200,
             vec![],
             "text/html",
-            html("private", &links, "/commented/private"),
+            html("private", &links, "/commented/private").into(),
         );
     }
     if let Some(a) = number("/archive/").filter(|a| (1..=config.chain).contains(a)) {
@@ -218,7 +220,7 @@ fn respond(
             200,
             vec![],
             "text/html",
-            html(&format!("archive page {a}"), &links, "/commented/archive"),
+            html(&format!("archive page {a}"), &links, "/commented/archive").into(),
         );
     }
     if let Some(m) = number("/calendar/") {
@@ -227,7 +229,22 @@ fn respond(
             200,
             vec![],
             "text/html",
-            html(&format!("month {m}"), &links, "/commented/calendar"),
+            html(&format!("month {m}"), &links, "/commented/calendar").into(),
+        );
+    }
+    if path_only == "/bad-bytes" {
+        // Declared UTF-8, and it is not: a crawler must not choke on it.
+        let mut bytes = b"<!doctype html><html><head><title>bad bytes ".to_vec();
+        bytes.extend([0xff, 0xfe, 0xc3]);
+        bytes.extend(b"</title></head><body><a href=\"/after-bad-bytes\">on</a></body></html>\n");
+        return (200, vec![], "text/html; charset=utf-8", bytes);
+    }
+    if path_only == "/after-bad-bytes" {
+        return (
+            200,
+            vec![],
+            "text/html",
+            html("found past the bad bytes", &[], "/commented/after").into(),
         );
     }
     if path_only.starts_with("/files/") && path_only.ends_with(".pdf") {
@@ -235,14 +252,14 @@ fn respond(
             200,
             vec![],
             "application/pdf",
-            "%PDF-1.4 <a href=\"/not-a-link-in-a-pdf\">".to_string(),
+            "%PDF-1.4 <a href=\"/not-a-link-in-a-pdf\">".into(),
         );
     }
     (
         404,
         vec![],
         "text/html",
-        html("not found", &[], "/commented/404"),
+        html("not found", &[], "/commented/404").into(),
     )
 }
 
@@ -255,25 +272,42 @@ pub struct Site {
     thread: Option<std::thread::JoinHandle<()>>,
 }
 
+/// What every request handler shares.
+#[derive(Debug)]
+struct Shared {
+    config: SiteConfig,
+    stats: Arc<Stats>,
+    /// Whether `/slow-down` has answered 429 already.
+    slow_down_seen: AtomicBool,
+}
+
 impl Site {
     /// Starts the site on 127.0.0.1 at `port` (0: any free port) on a thread
-    /// of its own.
+    /// of its own, served by axum (HTTP/1.1 with keep-alive, through hyper).
     pub fn start(config: SiteConfig, port: u16) -> io::Result<Site> {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
             .build()?;
-        let listener = runtime.block_on(TcpListener::bind(("127.0.0.1", port)))?;
+        let listener = runtime.block_on(tokio::net::TcpListener::bind(("127.0.0.1", port)))?;
         let addr = listener.local_addr()?;
         let stats = Arc::new(Stats::default());
+        let shared = Arc::new(Shared {
+            config,
+            stats: Arc::clone(&stats),
+            slow_down_seen: AtomicBool::new(false),
+        });
+        let app = axum::Router::new().fallback(handle).with_state(shared);
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let shared = Arc::clone(&stats);
         let thread = std::thread::Builder::new()
             .name("test-site".into())
             .spawn(move || {
                 runtime.block_on(async move {
+                    // Stop at once when told: dropping the runtime then ends
+                    // every connection, so a crawl still running against
+                    // the site fails fast instead of going on.
                     tokio::select! {
-                        _ = accept_loop(listener, config, shared) => {}
+                        _ = axum::serve(listener, app) => {}
                         _ = stopped => {}
                     }
                 });
@@ -318,79 +352,58 @@ impl Drop for Site {
     }
 }
 
-async fn accept_loop(listener: TcpListener, config: SiteConfig, stats: Arc<Stats>) {
-    let slow_down_seen = Arc::new(std::sync::atomic::AtomicBool::new(false));
-    loop {
-        let Ok((stream, _)) = listener.accept().await else {
-            continue;
-        };
-        let (stats, slow_down_seen) = (Arc::clone(&stats), Arc::clone(&slow_down_seen));
-        tokio::spawn(async move {
-            let _ = serve(stream, config, &stats, &slow_down_seen).await;
-        });
+/// One request in flight, counted until it is answered or dropped (a
+/// client that gives up mid-wait must not leave the count high).
+struct InFlight<'a>(&'a Stats);
+
+impl<'a> InFlight<'a> {
+    fn enter(stats: &'a Stats) -> Self {
+        let now = stats.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+        stats.peak.fetch_max(now, Ordering::SeqCst);
+        InFlight(stats)
     }
 }
 
-/// One connection: requests are served one after another until the client
-/// closes it (keep-alive), each after the configured latency.
-async fn serve(
-    mut stream: TcpStream,
-    config: SiteConfig,
-    stats: &Stats,
-    slow_down_seen: &std::sync::atomic::AtomicBool,
-) -> io::Result<()> {
-    let mut buffer = Vec::with_capacity(4096);
-    loop {
-        let head_end = loop {
-            if let Some(at) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {
-                break at + 4;
-            }
-            if buffer.len() > 64 * 1024 {
-                return Ok(());
-            }
-            let mut chunk = [0u8; 4096];
-            let n = stream.read(&mut chunk).await?;
-            if n == 0 {
-                return Ok(());
-            }
-            buffer.extend_from_slice(&chunk[..n]);
-        };
-        let head = String::from_utf8_lossy(&buffer[..head_end]).to_string();
-        buffer.drain(..head_end);
-        let path = head.split_whitespace().nth(1).unwrap_or("/").to_string();
-        let close = head.to_ascii_lowercase().contains("connection: close");
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.0.in_flight.fetch_sub(1, Ordering::SeqCst);
+    }
+}
 
-        *stats.requests.lock().entry(path.clone()).or_default() += 1;
-        let now = stats.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
-        stats.peak.fetch_max(now, Ordering::SeqCst);
-        tokio::time::sleep(config.latency).await;
-        let seen = path == "/slow-down" && slow_down_seen.swap(true, Ordering::SeqCst);
-        let (status, headers, content_type, body) = respond(&config, &path, seen);
-        stats.in_flight.fetch_sub(1, Ordering::SeqCst);
-
-        let reason = match status {
-            200 => "OK",
-            301 => "Moved Permanently",
-            404 => "Not Found",
-            429 => "Too Many Requests",
-            _ => "Unknown",
-        };
-        let mut response = format!(
-            "HTTP/1.1 {status} {reason}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n",
-            body.len()
-        );
-        for (name, value) in headers {
-            let _ = write!(response, "{name}: {value}\r\n");
-        }
-        response.push_str(if close {
-            "Connection: close\r\n\r\n"
-        } else {
-            "\r\n"
-        });
-        response.push_str(&body);
-        stream.write_all(response.as_bytes()).await?;
-        if close {
-            return Ok(());
+/// Every request: counted by path (with its query), answered after the
+/// configured latency.
+async fn handle(
+    axum::extract::State(shared): axum::extract::State<Arc<Shared>>,
+    uri: axum::http::Uri,
+) -> axum::response::Response {
+    let path = uri
+        .path_and_query()
+        .map_or("/", |pq| pq.as_str())
+        .to_string();
+    *shared
+        .stats
+        .requests
+        .lock()
+        .entry(path.clone())
+        .or_default() += 1;
+    let (status, headers, content_type, body) = {
+        let _counted = InFlight::enter(&shared.stats);
+        tokio::time::sleep(shared.config.latency).await;
+        let seen = path == "/slow-down" && shared.slow_down_seen.swap(true, Ordering::SeqCst);
+        respond(&shared.config, &path, seen)
+    };
+    let mut response = axum::response::Response::new(axum::body::Body::from(body));
+    *response.status_mut() =
+        axum::http::StatusCode::from_u16(status).unwrap_or(axum::http::StatusCode::OK);
+    let map = response.headers_mut();
+    map.insert(
+        axum::http::header::CONTENT_TYPE,
+        axum::http::HeaderValue::from_static(content_type),
+    );
+    for (name, value) in headers {
+        if let Ok(value) = axum::http::HeaderValue::from_str(&value) {
+            map.insert(name, value);
         }
     }
+    response
 }
