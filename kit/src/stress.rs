@@ -70,6 +70,13 @@ impl Stress {
         let (done, finished) = mpsc::channel();
         let started = Instant::now();
         let tids = Arc::new(Mutex::new(vec![None; self.threads]));
+        // Workers carry the check's name, so that a crash in one is put on
+        // the right check.
+        let owner = thread::current()
+            .name()
+            .unwrap_or("check")
+            .trim_end_matches(" (check)")
+            .to_string();
 
         for index in 0..self.threads {
             let (shared, work, start_line, done, tids) = (
@@ -80,7 +87,7 @@ impl Stress {
                 Arc::clone(&tids),
             );
             thread::Builder::new()
-                .name(format!("stress-{index}"))
+                .name(format!("{} stress-{index}", owner))
                 .spawn(move || {
                     lock(&tids)[index] = os_thread_id();
                     start_line.wait();
@@ -178,18 +185,33 @@ impl fmt::Display for Failure {
 
 impl std::error::Error for Failure {}
 
-/// How long one check of a suite may take in all before the watchdog calls
-/// it stuck: far more than any check needs on a loaded 2-core machine in a
-/// debug build, and more than any stress run's own deadline inside it, so
-/// that the run's more specific name wins.
-pub const CHECK_DEADLINE: Duration = Duration::from_secs(30);
+/// How long one check of a suite may take in all before the outer watchdog
+/// calls it stuck. A last resort: the runs inside a check have deadlines of
+/// their own, which fire first with a more specific name; this one only has
+/// to stay above what a correct but slow implementation needs for a whole
+/// check (dozens of runs, in a debug build, on a loaded 2-core machine).
+pub const CHECK_DEADLINE: Duration = Duration::from_secs(120);
+
+/// What a hang means when nothing more specific is known: threads waiting
+/// for each other, or for a wake-up that never comes.
+pub const HANG: (BugClass, &str) = (
+    bugs::DEADLOCK,
+    "threads wait for each other, or for a wake-up that never comes (a lock never released, \
+     a channel never closed, a condition no thread will make true)",
+);
+
+/// What a hang of one thread doing the work itself means: it waits for
+/// itself.
+pub const ONE_THREAD_HANG: (BugClass, &str) = (
+    bugs::SELF_DEADLOCK,
+    "one thread waits for a lock it already holds (the locks here are not reentrant: does \
+     one method lock the same shard twice, or call another that locks it again?)",
+);
 
 /// Runs one check of a suite on a thread of its own, under a watchdog, and
 /// fails the test with the check's own message (which names the bug class
 /// it found). A check that does not return within [`CHECK_DEADLINE`] fails
-/// as a self-deadlock or an endless loop, by what its thread is doing. (A
-/// one-thread check can name its hang sooner by calling [`watch`] itself
-/// with a shorter deadline.)
+/// as a deadlock, or as an endless loop if its thread is still running.
 ///
 /// Under `concur check` (`CONCUR_RESULTS_DIR` set) the outcome is also
 /// written to a file named after the test, so that a run stopped early
@@ -199,7 +221,7 @@ pub fn assert_passes<F>(check: F)
 where
     F: FnOnce() -> Result<(), String> + Send + 'static,
 {
-    let outcome = watch(CHECK_DEADLINE, check);
+    let outcome = watch(CHECK_DEADLINE, HANG, check);
     record_outcome(&outcome);
     if let Err(message) = outcome {
         panic!("{message}");
@@ -207,9 +229,14 @@ where
 }
 
 /// Runs `check` on a detached thread and waits at most `deadline`. A panic
-/// inside becomes an `Err` naming it; a check still running at the deadline
-/// is left behind and reported as stuck.
-pub fn watch<F>(deadline: Duration, check: F) -> Result<(), String>
+/// inside becomes an `Err` naming it. A check still running at the deadline
+/// is left behind and reported as `if_blocked` (a class and what it likely
+/// means) if its thread uses no CPU, as an endless loop if it does.
+pub fn watch<F>(
+    deadline: Duration,
+    if_blocked: (BugClass, &'static str),
+    check: F,
+) -> Result<(), String>
 where
     F: FnOnce() -> Result<(), String> + Send + 'static,
 {
@@ -239,12 +266,9 @@ where
                     "its thread is still running: a loop or spin that never ends \
                      (waiting for a flag nobody sets?)",
                 ),
-                _ => (
-                    bugs::SELF_DEADLOCK,
-                    "its thread is blocked: a thread waiting for a lock it already holds \
-                     (the locks here are not reentrant: does one method lock the same \
-                     shard twice, or call another that locks it again?)",
-                ),
+                Some(Activity::Blocked) => if_blocked,
+                // The thread ended just now, or the system does not say.
+                None => HANG,
             };
             Err(class.says(format!(
                 "the check did not finish within {}; {why}",
@@ -263,7 +287,7 @@ pub fn assert_caught<F>(class: BugClass, check: F)
 where
     F: FnOnce() -> Result<(), String> + Send + 'static,
 {
-    match watch(CHECK_DEADLINE, check) {
+    match watch(CHECK_DEADLINE, HANG, check) {
         Ok(()) => panic!("the suite passed an implementation with a {class} bug"),
         Err(message) => {
             assert_eq!(
@@ -273,6 +297,26 @@ where
             );
             eprintln!("caught, as a candidate would see it: {message}");
         }
+    }
+}
+
+/// Sets a flag when dropped: a worker that others wait on (`while
+/// !done.load(..)`) holds one, so that its end, by a return or by a panic,
+/// releases them. Without it, a writer's `todo!()` leaves its readers
+/// spinning for the rest of the test binary, taking the cores the next
+/// checks need.
+#[derive(Debug)]
+pub struct Finish<'a>(&'a std::sync::atomic::AtomicBool);
+
+impl<'a> Finish<'a> {
+    pub fn new(flag: &'a std::sync::atomic::AtomicBool) -> Self {
+        Finish(flag)
+    }
+}
+
+impl Drop for Finish<'_> {
+    fn drop(&mut self) {
+        self.0.store(true, std::sync::atomic::Ordering::SeqCst);
     }
 }
 
@@ -396,6 +440,18 @@ mod tests {
         assert_eq!(counter.load(Ordering::Relaxed), 4000);
     }
 
+    /// A flag a thread sets when it is done, or dropped (a panic): loops of
+    /// other threads that wait on the flag end either way.
+    #[test]
+    fn finish_sets_its_flag_on_a_panic_too() {
+        let flag = std::sync::atomic::AtomicBool::new(false);
+        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let _done = Finish::new(&flag);
+            panic!("a worker fails");
+        }));
+        assert!(flag.load(Ordering::SeqCst));
+    }
+
     /// Two threads take two locks in opposite orders, and a barrier between
     /// the two acquisitions guarantees each holds the lock the other wants.
     #[test]
@@ -435,7 +491,7 @@ mod tests {
     #[test]
     fn the_watchdog_names_a_lock_taken_twice_by_one_thread() {
         let started = Instant::now();
-        let outcome = watch(Duration::from_millis(300), || {
+        let outcome = watch(Duration::from_millis(300), ONE_THREAD_HANG, || {
             let lock = parking_lot::Mutex::new(0);
             let _first = lock.lock();
             let _again = lock.lock();
@@ -454,7 +510,7 @@ mod tests {
     fn the_watchdog_tells_a_spin_from_a_block() {
         let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
         let spinning = Arc::clone(&stop);
-        let outcome = watch(Duration::from_millis(300), move || {
+        let outcome = watch(Duration::from_millis(300), HANG, move || {
             while !spinning.load(Ordering::Relaxed) {
                 std::hint::spin_loop();
             }
@@ -474,12 +530,12 @@ mod tests {
 
     #[test]
     fn a_panic_in_a_check_is_named() {
-        let todo = watch(Duration::from_secs(5), || todo!("StarterMap::insert"));
+        let todo = watch(Duration::from_secs(5), HANG, || todo!("StarterMap::insert"));
         assert_eq!(
             bugs::classify(&todo.unwrap_err()),
             Some(bugs::NOT_IMPLEMENTED)
         );
-        let other = watch(Duration::from_secs(5), || {
+        let other = watch(Duration::from_secs(5), HANG, || {
             let v: Vec<u8> = Vec::new();
             let _ = std::hint::black_box(&v)[3];
             Ok(())

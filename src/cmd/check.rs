@@ -46,6 +46,13 @@ pub fn run(args: &Args) -> Result<bool> {
 /// the run was stopped before it could say.
 pub fn check(root: &Path, exercise: &Exercise, quiet: bool, stop: &Stop) -> Result<Option<State>> {
     let starter = exercise.starter(root);
+    if !starter.is_file() {
+        anyhow::bail!(
+            "{} is missing: `concur reset {}` puts the committed starter back",
+            exercise.starter_in_git(),
+            exercise.name
+        );
+    }
     let hash = progress::hash_file(&starter)?;
     let bar = Steps::spinner(
         &format!("building {} with your starter", exercise.name),
@@ -62,15 +69,19 @@ pub fn check(root: &Path, exercise: &Exercise, quiet: bool, stop: &Stop) -> Resu
     })?;
     bar.finish();
     let state = State::of(&report);
+    print_report(root, exercise, &report);
     // A run of a file that changed meanwhile says nothing about the file now.
     if let Some(state) = state
         && progress::hash_file(&starter).is_ok_and(|now| now == hash)
     {
         let mut record = Progress::load(root);
         record.record(exercise, &hash, state);
-        record.save()?;
+        // The report is out: a record that cannot be saved costs only a
+        // re-run later.
+        if let Err(error) = record.save() {
+            eprintln!("warning: {error:#}");
+        }
     }
-    print_report(root, exercise, &report);
     Ok(state)
 }
 

@@ -54,8 +54,8 @@ pub fn run(args: &Args) -> Result<bool> {
         println!("Nothing changed.");
         return Ok(false);
     }
-    // The committed starter needs no copy: git has it.
-    let kept = if progress::untouched(&root, exercise) {
+    // The committed starter needs no copy (git has it), nor a missing one.
+    let kept = if !starter.is_file() || progress::untouched(&root, exercise) {
         None
     } else {
         Some(back_up(&root, exercise)?)

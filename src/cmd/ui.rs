@@ -78,6 +78,10 @@ pub fn on_ctrl_c(stop: Stop) -> Result<()> {
     static PRESSED: AtomicUsize = AtomicUsize::new(0);
     ctrlc::set_handler(move || {
         if PRESSED.fetch_add(1, Ordering::SeqCst) > 0 {
+            // Nothing started may outlive us: cargo and the test binary
+            // run in a process group of their own, which a terminal's
+            // Ctrl-C does not reach.
+            concur::workflow::suite::kill_running();
             std::process::exit(130);
         }
         eprintln!("\nstopping (Ctrl-C again to quit at once)");

@@ -33,8 +33,8 @@ pub struct Args {
 enum Event {
     /// Something in the starter's folder changed.
     Changed,
-    /// A check finished (or was stopped).
-    Checked,
+    /// The check with this number finished.
+    Checked(usize),
     /// Ctrl-C.
     Quit,
 }
@@ -50,13 +50,21 @@ pub fn run(args: &Args) -> Result<()> {
     let folder = starter.parent().context("the starter has a folder")?;
     let _watcher = watcher(folder, tx.clone(), args.poll, interval)?;
     let quit = tx.clone();
+    let pressed = std::sync::atomic::AtomicUsize::new(0);
     ctrlc::set_handler(move || {
+        // A second Ctrl-C, while the first waits for a check to stop,
+        // ends everything at once.
+        if pressed.fetch_add(1, std::sync::atomic::Ordering::SeqCst) > 0 {
+            concur::workflow::suite::kill_running();
+            std::process::exit(130);
+        }
         let _ = quit.send(Event::Quit);
     })
     .context("cannot listen for Ctrl-C")?;
 
     let mut last = hash_file(&starter)?;
-    let mut running = Some(start(&root, exercise, &tx));
+    let mut runs = 0;
+    let mut running = Some(start(&root, exercise, &tx, runs));
     loop {
         match rx.recv().context("the file watcher stopped")? {
             Event::Quit => {
@@ -66,7 +74,9 @@ pub fn run(args: &Args) -> Result<()> {
                 }
                 return Ok(());
             }
-            Event::Checked => {
+            // The end of a check that has since been replaced is old news.
+            Event::Checked(run) if run != runs => {}
+            Event::Checked(_) => {
                 if let Some((_, handle)) = running.take() {
                     let _ = handle.join();
                 }
@@ -83,15 +93,19 @@ pub fn run(args: &Args) -> Result<()> {
                 }
                 last = now;
                 if let Some((stop, handle)) = running.take() {
+                    let finished = handle.is_finished();
                     stop.stop();
                     let _ = handle.join();
-                    println!("\n--- stopped the running check: the file changed ---");
+                    if !finished {
+                        println!("\n--- stopped the running check: the file changed ---");
+                    }
                 }
                 println!(
                     "\n--- {} changed: checking again ---\n",
                     exercise.starter_in_git()
                 );
-                running = Some(start(&root, exercise, &tx));
+                runs += 1;
+                running = Some(start(&root, exercise, &tx, runs));
             }
         }
     }
@@ -99,11 +113,13 @@ pub fn run(args: &Args) -> Result<()> {
 
 type Running = (Stop, std::thread::JoinHandle<()>);
 
-/// Starts a check on a thread of its own; it sends `Checked` when it ends.
+/// Starts check number `run` on a thread of its own; it sends `Checked`
+/// with its number when it ends.
 fn start(
     root: &Path,
     exercise: &'static concur::workflow::Exercise,
     tx: &mpsc::Sender<Event>,
+    run: usize,
 ) -> Running {
     let stop = Stop::new();
     let (root, tx, mine) = (root.to_path_buf(), tx.clone(), stop.clone());
@@ -113,7 +129,7 @@ fn start(
         }
         // A stopped check's end is not news: the loop already moved on.
         if !mine.stopped() {
-            let _ = tx.send(Event::Checked);
+            let _ = tx.send(Event::Checked(run));
         }
     });
     (stop, handle)

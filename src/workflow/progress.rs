@@ -18,6 +18,8 @@ use super::suite::Report;
 /// An exercise's state in this checkout.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum State {
+    /// The starter file is not there.
+    Missing,
     /// The starter is the committed one.
     Untouched,
     /// Changed since it was last checked (or never checked).
@@ -33,6 +35,7 @@ pub enum State {
 impl std::fmt::Display for State {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
+            State::Missing => write!(f, "starter.rs missing (concur reset)"),
             State::Untouched => write!(f, "starter untouched"),
             State::Edited => write!(f, "edited, not checked yet"),
             State::DoesNotBuild => write!(f, "does not compile"),
@@ -58,6 +61,8 @@ impl State {
             } => None,
             Report::Ran { .. } => {
                 let (passed, total) = report.counts();
+                // Passing only when every check ran and passed: a run that
+                // crashed with all its finished checks passing is not.
                 Some(if report.passing() {
                     State::Passing { total }
                 } else {
@@ -113,7 +118,11 @@ impl Progress {
                 .with_context(|| format!("cannot create {}", dir.display()))?;
         }
         // Write then rename: a Ctrl-C mid-write never leaves half a file.
-        let temporary = self.path.with_extension("json.tmp");
+        // The temporary name is this process's own, so that two commands
+        // saving at once never rename each other's half-written file.
+        let temporary = self
+            .path
+            .with_extension(format!("json.{}.tmp", std::process::id()));
         std::fs::write(&temporary, serde_json::to_string_pretty(&self.data)?)
             .and_then(|()| std::fs::rename(&temporary, &self.path))
             .with_context(|| format!("cannot write {}", self.path.display()))
@@ -130,7 +139,10 @@ impl Progress {
         }
         let passed = entry.get("passed")?.as_u64()? as usize;
         let total = entry.get("total")?.as_u64()? as usize;
-        Some(if total > 0 && passed == total {
+        // Passing only if the run said so: a crashed run whose finished
+        // checks all passed is not.
+        let passing = entry.get("passing").and_then(Value::as_bool) == Some(true);
+        Some(if passing && total > 0 && passed == total {
             State::Passing { total }
         } else {
             State::InProgress { passed, total }
@@ -143,12 +155,12 @@ impl Progress {
         let entry = match state {
             State::DoesNotBuild => json!({ "starter": starter_hash, "builds": false }),
             State::InProgress { passed, total } => {
-                json!({ "starter": starter_hash, "passed": passed, "total": total })
+                json!({ "starter": starter_hash, "passed": passed, "total": total, "passing": false })
             }
             State::Passing { total } => {
-                json!({ "starter": starter_hash, "passed": total, "total": total })
+                json!({ "starter": starter_hash, "passed": total, "total": total, "passing": true })
             }
-            State::Untouched | State::Edited => return,
+            State::Missing | State::Untouched | State::Edited => return,
         };
         self.data["results"][exercise.name] = entry;
     }
@@ -167,6 +179,9 @@ impl Progress {
 /// The state of `exercise` from what is stored alone: it never runs the
 /// suite, so it never waits on one.
 pub fn stored_state(root: &Path, exercise: &Exercise, record: &Progress) -> Result<State> {
+    if !exercise.starter(root).is_file() {
+        return Ok(State::Missing);
+    }
     if untouched(root, exercise) {
         return Ok(State::Untouched);
     }
@@ -228,11 +243,15 @@ pub fn back_up(root: &Path, exercise: &Exercise) -> Result<PathBuf> {
     Ok(backup)
 }
 
-/// The newest copy `back_up` kept of `exercise`'s starter, if any.
+/// The newest copy `back_up` kept of `exercise`'s starter, if any (in
+/// `.concur/backup/`, or in `target/concur/backup/` where earlier versions
+/// kept them).
 pub fn latest_backup(root: &Path, exercise: &Exercise) -> Option<PathBuf> {
     let prefix = format!("{}-starter-", exercise.name);
-    std::fs::read_dir(backup_dir(root))
-        .ok()?
+    [backup_dir(root), root.join("target/concur/backup")]
+        .iter()
+        .filter_map(|dir| std::fs::read_dir(dir).ok())
+        .flatten()
         .flatten()
         .filter_map(|entry| {
             let name = entry.file_name().to_string_lossy().to_string();

@@ -109,6 +109,10 @@ impl Stop {
 /// nor fails (a hang outside any check).
 pub const RUN_LIMIT: Duration = Duration::from_secs(600);
 
+/// How long the build may take: a first, cold build of the suite on a slow
+/// machine is minutes.
+pub const BUILD_LIMIT: Duration = Duration::from_secs(1800);
+
 /// Builds `exercise` with its starter in `root`, then runs the checks,
 /// calling `progress` with each check as it finishes. `stop` ends it early.
 pub fn run(
@@ -130,7 +134,11 @@ pub fn run(
     command
         .args(["--no-fail-fast", "--", "starter", "--color", "never"])
         .env("CONCUR_RESULTS_DIR", &results);
-    let (lines, ending) = stream(command, stop, RUN_LIMIT, |line| {
+    let Streamed {
+        lines,
+        ending,
+        succeeded,
+    } = stream(command, stop, RUN_LIMIT, |line| {
         if let Some(check) = test_line(line) {
             progress(&check);
         }
@@ -147,7 +155,15 @@ pub fn run(
         .collect();
     let mut checks = parse(&stdout, &results);
     let ending = match ending {
-        Ending::Complete => crash(&stderr).map_or(Ending::Complete, Ending::Crashed),
+        Ending::Complete => match crash(&stderr) {
+            Some(why) => Ending::Crashed(why),
+            // cargo failed with no test binary's verdict: it never ran the
+            // checks (the starter changed and no longer compiles, say).
+            None if !succeeded && !stdout.contains("test result:") => {
+                Ending::Crashed(format!("cargo failed: {}", last_lines(&stderr, 12)))
+            }
+            None => Ending::Complete,
+        },
         other => other,
     };
     if let Ending::Crashed(why) = &ending {
@@ -172,8 +188,16 @@ pub fn order(checks: &mut [Check]) {
     checks.sort_by_key(|c| (c.passed, c.rank()));
 }
 
+/// A folder of this run's own: two runs at once (watch in one terminal,
+/// check in another) must not read or delete each other's results.
 fn results_dir(root: &Path, exercise: &Exercise) -> PathBuf {
-    root.join("target/concur/results").join(exercise.name)
+    static RUNS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let run = RUNS.fetch_add(1, Ordering::SeqCst);
+    root.join("target/concur/results").join(format!(
+        "{}-{}-{run}",
+        exercise.name,
+        std::process::id()
+    ))
 }
 
 /// `cargo test -p NAME --features starter`, quiet about colours.
@@ -182,8 +206,20 @@ fn cargo(root: &Path, exercise: &Exercise) -> Command {
     let mut command = Command::new(cargo);
     command
         .current_dir(root)
-        .args(["test", "-p", exercise.name, "--features", "starter"])
+        // The suite's test targets, not doctests (which a starter's doc
+        // comments could add, unchecked by the build step).
+        .args([
+            "test",
+            "-p",
+            exercise.name,
+            "--features",
+            "starter",
+            "--tests",
+        ])
         .args(["--color", "never"])
+        // A process group in the background that read the terminal would
+        // be stopped: nothing here reads stdin.
+        .stdin(Stdio::null())
         // The suite's message is what a candidate needs, not a backtrace.
         .env("RUST_BACKTRACE", "0");
     command
@@ -200,9 +236,11 @@ enum Built {
 fn build(root: &Path, exercise: &Exercise, stop: &Stop) -> Result<Built> {
     let mut command = cargo(root, exercise);
     command.args(["--no-run", "--message-format", "json"]);
-    let (lines, ending) = stream(command, stop, RUN_LIMIT, |_| {})?;
-    if ending == Ending::Interrupted {
-        return Ok(Built::Stopped);
+    let Streamed { lines, ending, .. } = stream(command, stop, BUILD_LIMIT, |_| {})?;
+    match ending {
+        Ending::Interrupted => return Ok(Built::Stopped),
+        Ending::Crashed(why) => anyhow::bail!("building the suite: {why}"),
+        Ending::Complete => {}
     }
     let mut errors = Vec::new();
     let mut succeeded = false;
@@ -223,44 +261,49 @@ fn build(root: &Path, exercise: &Exercise, stop: &Stop) -> Result<Built> {
     if succeeded {
         return Ok(Built::Ok);
     }
-    if errors.is_empty() {
-        // Not a compiler error: cargo itself failed. Its words.
-        let said: Vec<&str> = lines
-            .iter()
-            .filter(|(out, _)| !*out)
-            .map(|(_, l)| l.as_str())
-            .filter(|l| !l.trim_start().starts_with("Compiling"))
-            .collect();
-        errors.push(said.join("\n"));
-    }
     // "could not compile" summaries repeat what the errors say.
     errors.retain(|e| !e.starts_with("error: could not compile"));
+    if errors.is_empty() {
+        // Not the compiler: cargo itself failed (a network fetch, a full
+        // disk). Not the starter's fault, and not recorded as such.
+        let said: String = lines
+            .iter()
+            .filter(|(out, _)| !*out)
+            .map(|(_, l)| format!("{l}\n"))
+            .collect();
+        anyhow::bail!("cargo could not build the suite: {}", last_lines(&said, 12));
+    }
     Ok(Built::Errors(errors))
 }
 
 /// Runs `command` in a process group of its own, collecting its output
 /// lines as `(from stdout, line)` and passing stdout lines to `each` as
 /// they come. Stops it, with everything it started, when `stop` says so or
-/// after `limit`.
+/// after `limit`; and, through [`Group`], if this function is left any
+/// other way (a panic) or the program is ended by a signal. Returns the
+/// lines, how the run ended, and whether the command succeeded.
 fn stream(
     mut command: Command,
     stop: &Stop,
     limit: Duration,
     mut each: impl FnMut(&str),
-) -> Result<(Vec<(bool, String)>, Ending)> {
+) -> Result<Streamed> {
     command.stdout(Stdio::piped()).stderr(Stdio::piped());
     #[cfg(unix)]
     std::os::unix::process::CommandExt::process_group(&mut command, 0);
-    let mut child = command
+    let child = command
         .spawn()
         .context("cannot run cargo: is it on the PATH?")?;
+    let mut group = Group::new(child);
     let (tx, rx) = mpsc::channel::<(bool, String)>();
     let readers: Vec<_> = [
-        child
+        group
+            .child
             .stdout
             .take()
             .map(|s| (true, Box::new(s) as Box<dyn std::io::Read + Send>)),
-        child
+        group
+            .child
             .stderr
             .take()
             .map(|s| (false, Box::new(s) as Box<dyn std::io::Read + Send>)),
@@ -270,10 +313,19 @@ fn stream(
     .map(|(is_stdout, pipe)| {
         let tx = tx.clone();
         std::thread::spawn(move || {
-            for line in BufReader::new(pipe).lines().map_while(Result::ok) {
-                if tx.send((is_stdout, line)).is_err() {
+            // Line by line, whatever the bytes: a line that is not UTF-8
+            // must not end the reading (the child would then get EPIPE).
+            let mut pipe = BufReader::new(pipe);
+            let mut bytes = Vec::new();
+            while pipe.read_until(b'\n', &mut bytes).is_ok_and(|n| n > 0) {
+                let line = String::from_utf8_lossy(&bytes);
+                if tx
+                    .send((is_stdout, line.trim_end_matches(['\n', '\r']).to_string()))
+                    .is_err()
+                {
                     return;
                 }
+                bytes.clear();
             }
         })
     })
@@ -283,13 +335,13 @@ fn stream(
     let mut lines = Vec::new();
     let ending = loop {
         if stop.stopped() {
-            kill_group(&mut child);
+            group.kill();
             break Ending::Interrupted;
         }
         if started.elapsed() > limit {
-            kill_group(&mut child);
+            group.kill();
             break Ending::Crashed(format!(
-                "the checks had not finished after {} minutes, and were stopped",
+                "it had not finished after {} minutes, and was stopped",
                 limit.as_secs() / 60
             ));
         }
@@ -308,26 +360,97 @@ fn stream(
         // What the pipes still hold, without waiting for more.
         lines.extend(rx.try_iter());
     }
-    let _ = child.wait();
+    let succeeded = group.wait();
     if ending == Ending::Complete {
         for reader in readers {
             let _ = reader.join();
         }
     }
-    Ok((lines, ending))
+    Ok(Streamed {
+        lines,
+        ending,
+        succeeded,
+    })
 }
 
-/// Kills the child's whole process group: cargo, and the test binary it
-/// started.
-fn kill_group(child: &mut Child) {
-    #[cfg(unix)]
-    {
-        let _ = Command::new("kill")
-            .args(["-KILL", "--", &format!("-{}", child.id())])
-            .stderr(Stdio::null())
-            .status();
+/// What a command said, line by line (`true`: on stdout), how it ended,
+/// and whether it exited with success.
+struct Streamed {
+    lines: Vec<(bool, String)>,
+    ending: Ending,
+    succeeded: bool,
+}
+
+/// The running child's process group: killed with everything in it (cargo
+/// and the test binary it started) when dropped before it was waited for.
+/// Its id is also kept where a second Ctrl-C, or a terminating signal, can
+/// find it ([`kill_running`]).
+struct Group {
+    child: Child,
+    done: bool,
+}
+
+/// Process groups running now, for [`kill_running`].
+static RUNNING: std::sync::Mutex<Vec<u32>> = std::sync::Mutex::new(Vec::new());
+
+impl Group {
+    fn new(child: Child) -> Group {
+        running().push(child.id());
+        Group { child, done: false }
     }
-    let _ = child.kill();
+
+    fn kill(&mut self) {
+        kill_group(self.child.id());
+        let _ = self.child.kill();
+    }
+
+    /// Waits for the child; true if it exited with success.
+    fn wait(&mut self) -> bool {
+        let status = self.child.wait();
+        self.done = true;
+        running().retain(|&id| id != self.child.id());
+        status.is_ok_and(|s| s.success())
+    }
+}
+
+impl Drop for Group {
+    fn drop(&mut self) {
+        if !self.done {
+            self.kill();
+            let _ = self.wait();
+        }
+    }
+}
+
+fn running() -> std::sync::MutexGuard<'static, Vec<u32>> {
+    RUNNING
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Kills every process group a run started and has not waited for: for a
+/// program about to exit (a second Ctrl-C), so that nothing it started
+/// outlives it.
+pub fn kill_running() {
+    for id in running().iter() {
+        kill_group(*id);
+    }
+}
+
+#[cfg(unix)]
+fn kill_group(id: u32) {
+    use nix::sys::signal::{Signal, killpg};
+    use nix::unistd::Pid;
+    let _ = killpg(Pid::from_raw(id as i32), Signal::SIGKILL);
+}
+
+#[cfg(not(unix))]
+fn kill_group(_id: u32) {}
+
+/// The last `n` lines of `text`, as one string.
+fn last_lines(text: &str, n: usize) -> String {
+    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+    lines[lines.len().saturating_sub(n)..].join("\n")
 }
 
 /// A libtest result line: `test starter::x ... ok`.
@@ -438,7 +561,13 @@ fn crashed_check(stderr: &str) -> Option<String> {
         .lines()
         .find(|l| l.contains("has overflowed its stack"))?;
     let name = line.split('\'').nth(1)?;
-    Some(name.trim_end_matches(" (check)").to_string())
+    // A check's own thread is "NAME (check)"; its workers "NAME stress-N".
+    let name = name.trim_end_matches(" (check)");
+    let name = match name.rsplit_once(" stress-") {
+        Some((check, n)) if n.chars().all(|c| c.is_ascii_digit()) => check,
+        _ => name,
+    };
+    Some(name.to_string())
 }
 
 #[cfg(test)]
@@ -530,6 +659,8 @@ test result: FAILED. 1 passed; 1 failed; 0 ignored; 0 measured; 0 filtered out; 
         let stderr = "thread 'starter::deep (check)' has overflowed its stack\nfatal runtime error: stack overflow\nerror: test failed\n";
         assert!(crash(stderr).unwrap().contains("overflowed its stack"));
         assert_eq!(crashed_check(stderr).as_deref(), Some("starter::deep"));
+        let worker = "thread 'starter::deep stress-3' has overflowed its stack\n";
+        assert_eq!(crashed_check(worker).as_deref(), Some("starter::deep"));
         let killed = "error: test failed, to rerun pass `-p x --test y`\n\nCaused by:\n  process didn't exit successfully: `/t/y-1 starter` (signal: 6, SIGABRT: process abort signal)\n";
         assert_eq!(
             crash(killed).as_deref(),

@@ -79,7 +79,8 @@ pub trait ConcurrentMap<K, V>: Send + Sync {
         V: Counter;
 
     /// The number of entries. Under concurrent writes this is a moment's
-    /// estimate, as `ConcurrentHashMap::size` is.
+    /// estimate, as `ConcurrentHashMap::size` is: it may be off by the
+    /// writes still in progress, never by more.
     fn len(&self) -> usize;
 
     fn is_empty(&self) -> bool {

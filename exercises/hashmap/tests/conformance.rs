@@ -35,6 +35,16 @@ macro_rules! conformance {
             }
 
             #[test]
+            fn transfers_are_never_seen_half_done() {
+                pass(suite::transfers_are_never_seen_half_done::<$map>);
+            }
+
+            #[test]
+            fn transfers_among_many_accounts_never_deadlock() {
+                pass(suite::transfers_among_many_accounts_never_deadlock::<$map>);
+            }
+
+            #[test]
             fn concurrent_writes_all_land() {
                 pass(suite::concurrent_writes_all_land::<$map>);
             }

@@ -38,7 +38,8 @@ pub trait TopK: Send + Sync {
 
     /// The `k` most frequent queries with their counts: count descending,
     /// then query ascending by bytes, so that ties have one right answer.
-    /// Fewer than `k` if fewer queries were seen. Callable while other
+    /// Fewer than `k` if fewer queries were seen; any `k` will do, however
+    /// large (`usize::MAX`: all of them). Callable while other
     /// threads record: the answer reflects some recent moment (each count
     /// includes every record of its query that finished before the call,
     /// and none that had not begun when it returned), and a count never

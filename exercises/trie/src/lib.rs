@@ -41,8 +41,8 @@ pub trait Suggester: Send + Sync {
         self.record_batch(&[(sentence, n)]);
     }
 
-    /// Applies several updates at once, atomically: no `suggest` sees some
-    /// of them and not the others.
+    /// Applies several updates at once, atomically: no `suggest` or
+    /// `suggest_fuzzy` sees some of them and not the others.
     fn record_batch(&self, updates: &[(&str, u64)]);
 }
 // ANCHOR_END: contract

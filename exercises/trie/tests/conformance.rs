@@ -33,6 +33,11 @@ macro_rules! conformance {
             fn readers_see_only_real_states() {
                 pass(|| suite::readers_see_only_real_states($make));
             }
+
+            #[test]
+            fn writers_together_lose_nothing() {
+                pass(|| suite::writers_together_lose_nothing($make));
+            }
         }
     )*};
 }

@@ -38,12 +38,15 @@ pub struct Web {
     pub threads: Mutex<HashSet<ThreadId>>,
     in_flight: AtomicUsize,
     pub peak: AtomicUsize,
+    /// Fetches that had another in flight when they began or ended.
+    pub overlapped: AtomicUsize,
 }
 
 impl HtmlParser for Web {
     fn get_urls(&self, url: &str) -> Vec<String> {
         let now = self.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
         self.peak.fetch_max(now, Ordering::SeqCst);
+        let mut overlapped = now > 1;
         *self.fetches.lock().entry(url.to_string()).or_default() += 1;
         self.threads.lock().insert(std::thread::current().id());
         let delay = match &self.start_delay {
@@ -59,7 +62,10 @@ impl HtmlParser for Web {
         if !delay.is_zero() {
             std::thread::sleep(delay);
         }
-        self.in_flight.fetch_sub(1, Ordering::SeqCst);
+        overlapped |= self.in_flight.fetch_sub(1, Ordering::SeqCst) > 1;
+        if overlapped {
+            self.overlapped.fetch_add(1, Ordering::SeqCst);
+        }
         self.links.get(url).cloned().unwrap_or_default()
     }
 }
@@ -306,9 +312,10 @@ pub fn each_page_fetched_once_under_contention(crawl: CrawlFn) -> Result<(), Str
 }
 
 /// Parallelism is the point, within its bound: with four workers and slow
-/// fetches, more than one fetch is in flight at once, and never more than
-/// four. The start page is slow, so workers that leave while it is fetched
-/// (the queue looked empty) show up as the one worker left doing all.
+/// fetches, more than one fetch is in flight at once (for most fetches, not
+/// only at the start), and never more than four. The start page is slow, so
+/// workers that leave while it is fetched (the queue looked empty) show up
+/// as the one worker left doing all.
 pub fn fetches_in_parallel(crawl: CrawlFn) -> Result<(), String> {
     const WORKERS: usize = 4;
     let start = "http://site.test/p0";
@@ -338,8 +345,18 @@ pub fn fetches_in_parallel(crawl: CrawlFn) -> Result<(), String> {
             "with {WORKERS} workers, {peak} fetches were in flight at once"
         )));
     }
-    if peak >= 2 {
+    let fetched: usize = web.fetches.lock().values().sum();
+    let overlapped = web.overlapped.load(Ordering::SeqCst);
+    if peak >= 2 && overlapped * 2 >= fetched {
         return Ok(());
+    }
+    if peak >= 2 {
+        return Err(bugs::PREMATURE_TERMINATION.says(format!(
+            "with {WORKERS} workers and pages queued for most of the crawl, only {overlapped} \
+             of {fetched} fetches overlapped another: workers most likely left while others \
+             were still busy (an empty queue for a moment is not the end), leaving the rest \
+             to fewer and fewer"
+        )));
     }
     let threads = web.threads.lock().clone();
     Err(if threads.len() > 1 {

@@ -208,31 +208,40 @@ fn apply_map<M: ConcurrentMap<u64, u64>>(map: &M, cmd: &Cmd, keys: &[u64]) -> An
 }
 
 /// Random sequences on one thread, compared with a `HashMap` step by step;
-/// after a failed transfer, the whole map must be as it was. Proptest
-/// shrinks a failure to a shortest sequence, which the message shows.
+/// after every step, every key's value must be what the model holds.
+/// `choose` picks the keys for each fresh map (keys that share a stripe of
+/// that very map, say). Proptest shrinks a failure to a shortest sequence,
+/// which the message shows.
 fn matches_model_on<M: ConcurrentMap<u64, u64> + 'static>(
-    keys: Vec<u64>,
-    what: String,
+    choose: fn(&M) -> Vec<u64>,
+    what: &'static str,
 ) -> Result<(), String> {
     // One thread takes milliseconds: a hang here is named in seconds.
-    kit::stress::watch(ONE_THREAD, move || run_model::<M>(keys, &what))
+    kit::stress::watch(ONE_THREAD, kit::stress::ONE_THREAD_HANG, move || {
+        run_model::<M>(choose, what)
+    })
 }
 
 /// How long a one-thread check may take before it counts as stuck.
 const ONE_THREAD: Duration = Duration::from_secs(10);
 
-fn run_model<M: ConcurrentMap<u64, u64>>(keys: Vec<u64>, what: &str) -> Result<(), String> {
+fn run_model<M: ConcurrentMap<u64, u64>>(
+    choose: fn(&M) -> Vec<u64>,
+    what: &str,
+) -> Result<(), String> {
     let config = Config {
         cases: 200,
         failure_persistence: None,
         ..Config::default()
     };
-    let keys = Arc::new(keys);
-    let shared = Arc::clone(&keys);
+    // The keys of the case that failed last: the shrunk one.
+    let last_keys = std::cell::RefCell::new(Vec::new());
     TestRunner::new(config)
-        .run(&proptest::collection::vec(cmd(), 1..60), move |cmds| {
-            let keys = &shared;
+        .run(&proptest::collection::vec(cmd(), 1..60), |cmds| {
             let map = M::with_capacity(4);
+            let keys = choose(&map);
+            *last_keys.borrow_mut() = keys.clone();
+            let keys = &keys;
             let mut model = HashMap::new();
             if map.len() != 0 || !map.is_empty() {
                 return Err(TestCaseError::fail(bugs::WRONG_ANSWER.says(format!(
@@ -266,6 +275,7 @@ fn run_model<M: ConcurrentMap<u64, u64>>(keys: Vec<u64>, what: &str) -> Result<(
         })
         .map_err(|e| match e {
             TestError::Fail(why, cmds) => {
+                let keys = last_keys.borrow();
                 let calls: Vec<String> = cmds.iter().map(|c| Call(c, &keys).to_string()).collect();
                 format!(
                     "{}. On one thread ({what}), no concurrency involved; the shortest \
@@ -281,30 +291,33 @@ fn run_model<M: ConcurrentMap<u64, u64>>(keys: Vec<u64>, what: &str) -> Result<(
 /// One thread: random sequences of every operation, with every error path
 /// of `transfer`, give the same answers as a `HashMap`.
 pub fn sequential_matches_model<M: ConcurrentMap<u64, u64> + 'static>() -> Result<(), String> {
-    matches_model_on::<M>((0..KEY_SLOTS as u64).collect(), "keys 0 to 7".into())
+    matches_model_on::<M>(|_| (0..KEY_SLOTS as u64).collect(), "keys 0 to 7")
 }
 
-/// The same on keys that all live in one stripe (look-alike keys): a map
-/// that locks a stripe twice in one operation deadlocks against itself here
-/// (the watchdog names it), and one that mixes up same-stripe keys answers
-/// wrong.
+/// The same on keys that all live in one stripe of the map under test
+/// (look-alike keys): a map that locks a stripe twice in one operation
+/// deadlocks against itself here (the watchdog names it), and one that
+/// mixes up same-stripe keys answers wrong.
 pub fn sequential_on_one_stripe<M>() -> Result<(), String>
 where
     M: ConcurrentMap<u64, u64> + Striped<u64> + 'static,
 {
-    let probe = M::with_capacity(4);
-    let stripe = probe.stripe_of(&0);
+    matches_model_on::<M>(keys_sharing_a_stripe, "keys that all share one stripe")
+}
+
+/// Keys of one stripe of `map`: its own hasher decides.
+fn keys_sharing_a_stripe<M: Striped<u64>>(map: &M) -> Vec<u64> {
+    let stripe = map.stripe_of(&0);
     let keys: Vec<u64> = (0..1_000_000)
-        .filter(|k| probe.stripe_of(k) == stripe)
+        .filter(|k| map.stripe_of(k) == stripe)
         .take(KEY_SLOTS)
         .collect();
     if keys.len() < KEY_SLOTS {
-        // Fewer same-stripe keys than that means very many stripes: any
-        // keys will do.
-        return sequential_matches_model::<M>();
+        // So many stripes that few keys share one: any keys will do.
+        (0..KEY_SLOTS as u64).collect()
+    } else {
+        keys
     }
-    let what = format!("keys {keys:?}, all in stripe {stripe}");
-    matches_model_on::<M>(keys, what)
 }
 
 /// A transfer between two keys of one stripe, on one thread, under a short
@@ -327,7 +340,8 @@ where
         "transfer between two keys of the same stripe locked that stripe twice. The locks \
          are not reentrant: when both keys share a shard, lock it once.",
     )
-    .deadline(ONE_THREAD)
+    // Two transfers take microseconds.
+    .deadline(Duration::from_secs(5))
     .run(Arc::clone(&map), move |map, _| {
         let _ = map.transfer(&0, &other, 3);
         let _ = map.transfer(&other, &0, 1);
@@ -483,7 +497,7 @@ pub fn transfers_conserve_and_never_deadlock<M: ConcurrentMap<u64, u64> + 'stati
         "two transfers each hold one lock and wait for the other's. \
          Lock the two shards in one global order (say, by index).",
     )
-    .deadline(Duration::from_secs(8))
+    .deadline(Duration::from_secs(20))
     .run(Arc::clone(&map), |map, thread| {
         let mut rng = Rng::for_thread(99, thread);
         for _ in 0..PER_THREAD {
@@ -506,6 +520,104 @@ pub fn transfers_conserve_and_never_deadlock<M: ConcurrentMap<u64, u64> + 'stati
         return Err(bugs::TORN_UPDATE.says(format!(
             "the accounts started with {} in all and hold {total} after the transfers: \
              amounts were created or lost. Both balances must change under both locks.",
+            ACCOUNTS * START
+        )));
+    }
+    Ok(())
+}
+
+/// One thread moves 1 from key 0 to key 1, again and again; two readers
+/// read both keys, in opposite orders. A transfer is atomic, so once a
+/// reader has seen key 0 debited, a later read of key 1 sees the credit:
+/// read 0 then 1, the two sum to at least the total; read 1 then 0, to at
+/// most. A transfer done as two steps (debit, then credit, or the other
+/// way) shows as a sum off by one.
+pub fn transfers_are_never_seen_half_done<M: ConcurrentMap<u64, u64> + 'static>()
+-> Result<(), String> {
+    const TOTAL: u64 = 50_000;
+    let map = Arc::new(M::with_capacity(16));
+    map.insert(0, TOTAL);
+    map.insert(1, 0);
+    let done = Arc::new(AtomicBool::new(false));
+    let problem = Arc::new(kit::sync::Mutex::new(None::<String>));
+    let shared = Arc::new((Arc::clone(&map), Arc::clone(&done), Arc::clone(&problem)));
+    Stress::new(
+        3,
+        bugs::DEADLOCK,
+        "transfer, get or both never returned while the other ran",
+    )
+    .deadline(Duration::from_secs(20))
+    .run(shared, |(map, done, problem), thread| {
+        if thread == 0 {
+            // Set when this thread ends, by a return or a panic: the
+            // readers below wait for it.
+            let _finished = kit::stress::Finish::new(done);
+            for _ in 0..TOTAL {
+                if let Err(e) = map.transfer(&0, &1, 1) {
+                    *problem.lock() = Some(bugs::WRONG_ANSWER.says(format!(
+                        "transfer(0, 1, 1) failed with \"{e}\" though key 0 held enough"
+                    )));
+                    break;
+                }
+            }
+            return;
+        }
+        let (first, second) = if thread == 1 { (0, 1) } else { (1, 0) };
+        while !done.load(Ordering::SeqCst) {
+            let (a, b) = (map.get(&first).unwrap_or(0), map.get(&second).unwrap_or(0));
+            let sum = a + b;
+            let torn = if first == 0 { sum < TOTAL } else { sum > TOTAL };
+            if torn {
+                *problem.lock() = Some(bugs::TORN_UPDATE.says(format!(
+                    "a reader read key {first} and then key {second} during transfers of 1 \
+                     from key 0 to key 1, and they held {a} and {b}: {sum} in all, not {TOTAL}. \
+                     The amount was seen in {} place: the transfer changed one balance, \
+                     released the lock, then the other. Hold both keys' locks for the whole \
+                     transfer.",
+                    if sum < TOTAL { "neither" } else { "both" }
+                )));
+                return;
+            }
+        }
+    })
+    .map_err(|e| e.to_string())?;
+    match problem.lock().take() {
+        Some(problem) => Err(problem),
+        None => Ok(()),
+    }
+}
+
+/// Transfers among many accounts, so that several share a stripe: a lock
+/// order that is consistent for each pair of keys but not for the stripes
+/// (by the keys' hashes, say) still deadlocks across four keys.
+pub fn transfers_among_many_accounts_never_deadlock<M: ConcurrentMap<u64, u64> + 'static>()
+-> Result<(), String> {
+    const ACCOUNTS: u64 = 200;
+    const START: u64 = 1_000;
+    const PER_THREAD: usize = 30_000;
+    let map = Arc::new(M::with_capacity(16));
+    for account in 0..ACCOUNTS {
+        map.insert(account, START);
+    }
+    Stress::new(
+        THREADS,
+        bugs::LOCK_ORDER_DEADLOCK,
+        "transfers over several accounts wait on each other's locks in a cycle. Order the \
+         locks by the stripe they live in (its index), the same order for every transfer.",
+    )
+    .deadline(Duration::from_secs(20))
+    .run(Arc::clone(&map), |map, thread| {
+        let mut rng = Rng::for_thread(101, thread);
+        for _ in 0..PER_THREAD {
+            let (from, to) = (rng.below(ACCOUNTS), rng.below(ACCOUNTS));
+            let _ = map.transfer(&from, &to, 1 + rng.below(5));
+        }
+    })
+    .map_err(|e| e.to_string())?;
+    let total: u64 = (0..ACCOUNTS).map(|k| map.get(&k).unwrap_or(0)).sum();
+    if total != ACCOUNTS * START {
+        return Err(bugs::TORN_UPDATE.says(format!(
+            "{ACCOUNTS} accounts started with {} in all and hold {total} after the transfers",
             ACCOUNTS * START
         )));
     }
@@ -579,7 +691,8 @@ pub fn reads_during_writes_see_written_values<M: ConcurrentMap<u64, u64> + 'stat
     const WRITES: u64 = 20_000;
     let map = Arc::new(M::with_capacity(4));
     // Writer w writes key k the values w * 2^40 + i for rising i; readers
-    // check each value's shape and that a writer's values never go back.
+    // check each value's shape and that a writer's values never go back,
+    // and that len() stays a count of keys that can exist.
     Stress::new(
         THREADS,
         bugs::DEADLOCK,
@@ -590,6 +703,19 @@ pub fn reads_during_writes_see_written_values<M: ConcurrentMap<u64, u64> + 'stat
         let mut last = [[0u64; 2]; KEYS as usize];
         for i in 1..=WRITES {
             let key = i % KEYS;
+            if !writer {
+                // An estimate may lag the writes in flight (one per writer),
+                // never more: a count that wraps below zero is not one.
+                let len = map.len();
+                assert!(
+                    len <= KEYS as usize + 2,
+                    "{}",
+                    bugs::TORN_UPDATE.says(format!(
+                        "len() returned {len} while two writers inserted and removed {KEYS} \
+                         keys: a count kept apart from the stripes was read half updated"
+                    ))
+                );
+            }
             if writer {
                 map.insert(key, (thread as u64) << 40 | i);
                 if i % 1_000 == 0 {
@@ -670,7 +796,13 @@ where
                     }
                 });
             } else {
+                // Bounded: if the first thread never gets in (a panic), this
+                // one must not spin for the rest of the test binary.
+                let since = Instant::now();
                 while !entered.load(Ordering::SeqCst) {
+                    if since.elapsed() > Duration::from_secs(5) {
+                        return;
+                    }
                     std::thread::yield_now();
                 }
                 map.update(&second, |v| *v += 1);

@@ -86,7 +86,15 @@ const SMALL: Duration = Duration::from_secs(20);
 pub fn matches_sequential_on_random_text<S: Strategy + Send + 'static>(
     strategy: S,
 ) -> Result<(), String> {
-    kit::stress::watch(SMALL, move || run_random_text(&strategy))
+    kit::stress::watch(
+        SMALL,
+        (
+            bugs::DEADLOCK,
+            "the workers or the merge wait for each other for ever (a channel never closed, \
+             a reorder that waits for a chunk that never comes, a worker never joined)",
+        ),
+        move || run_random_text(&strategy),
+    )
 }
 
 fn run_random_text<S: Strategy>(strategy: &S) -> Result<(), String> {
@@ -255,6 +263,13 @@ pub fn more_than_one_worker_works<S: Strategy>(strategy: S) -> Result<(), String
             )));
         }
         let peak = witness.peak.load(Ordering::SeqCst);
+        if peak < 2 {
+            return Err(bugs::NO_PARALLELISM.says(format!(
+                "with {workers} workers, {threads} threads segmented, but never two at once: is \
+                 a lock held while a line is cut (a guard kept alive by `while let ... = \
+                 lock().next()` is one)?"
+            )));
+        }
         if peak > workers {
             return Err(bugs::BOUND_EXCEEDED.says(format!(
                 "with {workers} workers, {peak} threads were segmenting at once"

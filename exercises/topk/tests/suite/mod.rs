@@ -91,7 +91,7 @@ fn cmd() -> impl Strategy<Value = Cmd> {
     prop_oneof![
         4 => (0..WORDS.len()).prop_map(Cmd::Record),
         1 => (0..WORDS.len(), 0..5u64).prop_map(|(w, n)| Cmd::RecordN(w, n)),
-        1 => (0..12usize).prop_map(Cmd::Top),
+        1 => prop_oneof![9 => 0..12usize, 1 => Just(usize::MAX)].prop_map(Cmd::Top),
     ]
 }
 
@@ -103,7 +103,9 @@ const ONE_THREAD: Duration = Duration::from_secs(10);
 pub fn sequential_matches_model<T: TopK + 'static>(
     make: impl Fn() -> T + Send + 'static,
 ) -> Result<(), String> {
-    kit::stress::watch(ONE_THREAD, move || run_model(make))
+    kit::stress::watch(ONE_THREAD, kit::stress::ONE_THREAD_HANG, move || {
+        run_model(make)
+    })
 }
 
 fn run_model<T: TopK>(make: impl Fn() -> T) -> Result<(), String> {
@@ -141,8 +143,11 @@ fn run_model<T: TopK>(make: impl Fn() -> T) -> Result<(), String> {
                     }
                 }
             }
-            match diagnose(&counter.top(WORDS.len()), &counts, WORDS.len()) {
-                Some(problem) => Err(TestCaseError::fail(format!("at the end: {problem}"))),
+            // Any k, however large, is fine: fewer results, never a panic.
+            match diagnose(&counter.top(usize::MAX), &counts, usize::MAX) {
+                Some(problem) => Err(TestCaseError::fail(format!(
+                    "at the end, top(usize::MAX): {problem}"
+                ))),
                 None => Ok(()),
             }
         })
@@ -276,6 +281,9 @@ pub fn top_while_recording<T: TopK + 'static>(make: impl Fn() -> T) -> Result<()
         shared,
         |(counter, queries, done, problem, begun, finished), thread| {
             if thread < RECORDERS {
+                // The reader stops when a recorder ends, by a return or a
+                // panic.
+                let _finished = kit::stress::Finish::new(done);
                 let mut rng = Rng::for_thread(31, thread);
                 for (i, q) in queries.stream(5, thread, 20_000).into_iter().enumerate() {
                     let n = if i % 7 == 0 { 3 } else { 1 };
@@ -286,7 +294,6 @@ pub fn top_while_recording<T: TopK + 'static>(make: impl Fn() -> T) -> Result<()
                         std::thread::yield_now();
                     }
                 }
-                done.store(true, Ordering::SeqCst);
                 return;
             }
             let index: HashMap<&str, usize> = (0..VOCABULARY)
@@ -463,6 +470,56 @@ pub fn bounded_guarantees<T: TopK + 'static>(
                     n / m as u64
                 )));
             }
+        }
+    }
+    Ok(())
+}
+
+/// Space-Saving on one thread, step by step: whichever counter a new query
+/// takes over among equal smallest ones, the counts held are the same
+/// multiset as the algorithm's (Metwally et al.): a query already counted
+/// adds one; a new one takes a free counter at 1, or the smallest counter's
+/// count plus one. A counter that is not the smallest, taken over, shows.
+pub fn space_saving_follows_the_algorithm<T: TopK + 'static>(
+    make: impl Fn(usize) -> T,
+    m: usize,
+) -> Result<(), String> {
+    for case in bounded_cases() {
+        let counter = make(m);
+        let mut model: HashMap<String, u64> = HashMap::new();
+        for query in &case.stream {
+            counter.record(query);
+            if let Some(count) = model.get_mut(query) {
+                *count += 1;
+            } else if model.len() < m {
+                model.insert(query.clone(), 1);
+            } else {
+                let (smallest, count) = model
+                    .iter()
+                    .min_by_key(|(_, c)| **c)
+                    .map(|(q, c)| (q.clone(), *c))
+                    .expect("m counters");
+                model.remove(&smallest);
+                model.insert(query.clone(), count + 1);
+            }
+        }
+        let mut want: Vec<u64> = model.values().copied().collect();
+        let mut got: Vec<u64> = counter.top(usize::MAX).iter().map(|(_, c)| *c).collect();
+        want.sort_unstable();
+        got.sort_unstable();
+        if got != want {
+            let first = (0..got.len().max(want.len())).find(|&i| got.get(i) != want.get(i));
+            return Err(bugs::BROKEN_GUARANTEE.says(format!(
+                "{}: after {} queries the {} counters hold counts that Space-Saving with {m} \
+                 counters never holds (sorted, they first differ at position {}: {:?} where \
+                 the algorithm has {:?}). A new query must take over the smallest counter.",
+                case.name,
+                case.stream.len(),
+                got.len(),
+                first.map_or(0, |i| i + 1),
+                first.and_then(|i| got.get(i)),
+                first.and_then(|i| want.get(i)),
+            )));
         }
     }
     Ok(())

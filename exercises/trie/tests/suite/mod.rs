@@ -153,7 +153,9 @@ fn cmd() -> impl Strategy<Value = Cmd> {
 pub fn sequential_matches_model<S: Suggester + 'static>(
     make: impl Fn(Trie) -> S + Send + 'static,
 ) -> Result<(), String> {
-    kit::stress::watch(ONE_THREAD, move || run_model(make))
+    kit::stress::watch(ONE_THREAD, kit::stress::ONE_THREAD_HANG, move || {
+        run_model(make)
+    })
 }
 
 fn run_model<S: Suggester>(make: impl Fn(Trie) -> S) -> Result<(), String> {
@@ -246,7 +248,9 @@ fn every_prefix_sees_an_update<S: Suggester>(make: &impl Fn(Trie) -> S) -> Resul
 pub fn leetcode_semantics<S: Suggester + 'static>(
     make: impl Fn(Trie) -> S + Send + 'static,
 ) -> Result<(), String> {
-    kit::stress::watch(ONE_THREAD, move || run_leetcode(make))
+    kit::stress::watch(ONE_THREAD, kit::stress::ONE_THREAD_HANG, move || {
+        run_leetcode(make)
+    })
 }
 
 fn run_leetcode<S: Suggester>(make: impl Fn(Trie) -> S) -> Result<(), String> {
@@ -306,7 +310,9 @@ fn run_leetcode<S: Suggester>(make: impl Fn(Trie) -> S) -> Result<(), String> {
 pub fn fuzzy_matches_brute_force<S: Suggester + 'static>(
     make: impl Fn(Trie) -> S + Send + 'static,
 ) -> Result<(), String> {
-    kit::stress::watch(ONE_THREAD, move || run_fuzzy(make))
+    kit::stress::watch(ONE_THREAD, kit::stress::ONE_THREAD_HANG, move || {
+        run_fuzzy(make)
+    })
 }
 
 fn run_fuzzy<S: Suggester>(make: impl Fn(Trie) -> S) -> Result<(), String> {
@@ -366,6 +372,8 @@ pub fn readers_see_only_real_states<S: Suggester + 'static>(
     )
     .run(shared, |(service, done, problem, finished), thread| {
         if thread == READERS {
+            // The readers stop when the writer ends, by a return or a panic.
+            let _finished = kit::stress::Finish::new(done);
             let mut rng = Rng::for_thread(43, thread);
             for i in 0..BATCHES {
                 let (a, b) = (format!("hot {}", i % 7), format!("hot {}", (i + 3) % 7));
@@ -378,7 +386,6 @@ pub fn readers_see_only_real_states<S: Suggester + 'static>(
                     std::thread::yield_now();
                 }
             }
-            done.store(true, Ordering::SeqCst);
             return;
         }
         let mut last: HashMap<String, u64> = HashMap::new();
@@ -403,6 +410,18 @@ pub fn readers_see_only_real_states<S: Suggester + 'static>(
                     shown(count("left pair"))
                 )));
             }
+            // Fuzzy search takes the same locks, or snapshot, as suggest:
+            // with no edits allowed it must see the pair whole too.
+            let fuzzy = service.suggest_fuzzy("", 0, 20);
+            let fuzzy_count = |s: &str| fuzzy.iter().find(|(t, _)| t == s).map(|(_, c)| *c);
+            if fuzzy_count("left pair") != fuzzy_count("right pair") {
+                return fail(bugs::TORN_UPDATE.says(format!(
+                    "suggest_fuzzy had \"left pair\" {} and \"right pair\" {}, which were \
+                     only ever recorded together, in one batch",
+                    shown(fuzzy_count("left pair")),
+                    shown(fuzzy_count("right pair"))
+                )));
+            }
             for (sentence, c) in all {
                 let before = last.insert(sentence.clone(), c).unwrap_or(0);
                 if c < before {
@@ -425,6 +444,78 @@ pub fn readers_see_only_real_states<S: Suggester + 'static>(
             bugs::listed(&final_pair),
             1 + BATCHES
         )));
+    }
+    Ok(())
+}
+
+/// Two writers at once, each recording batches that bump one shared
+/// sentence and one of its own, while a reader watches: no batch is lost
+/// (each writer's count and the shared one are exact at the end), and no
+/// count the reader sees goes backwards.
+pub fn writers_together_lose_nothing<S: Suggester + 'static>(
+    make: impl Fn(Trie) -> S,
+) -> Result<(), String> {
+    const WRITERS: usize = 2;
+    const BATCHES: u64 = 5_000;
+    let service = Arc::new(make(Trie::from_counts([("shared", 1)])));
+    let finished: Arc<[AtomicBool; WRITERS]> =
+        Arc::new([AtomicBool::new(false), AtomicBool::new(false)]);
+    let problem = Arc::new(kit::sync::Mutex::new(None::<String>));
+    let shared = Arc::new((
+        Arc::clone(&service),
+        Arc::clone(&finished),
+        Arc::clone(&problem),
+    ));
+    Stress::new(
+        WRITERS + 1,
+        bugs::DEADLOCK,
+        "two writers and a reader wait for each other for ever",
+    )
+    .run(shared, |(service, finished, problem), thread| {
+        if thread < WRITERS {
+            // Set when this writer ends, by a return or a panic.
+            let _finished = kit::stress::Finish::new(&finished[thread]);
+            let own = format!("writer {thread}");
+            for _ in 0..BATCHES {
+                service.record_batch(&[("shared", 1), (own.as_str(), 1)]);
+            }
+            return;
+        }
+        let mut last = 0;
+        while finished.iter().any(|f| !f.load(Ordering::SeqCst)) {
+            let now = service.suggest("shared", 1).first().map_or(0, |(_, c)| *c);
+            if now < last {
+                *problem.lock() = Some(bugs::LOST_UPDATE.says(format!(
+                    "\"shared\" was counted {last}, then {now}, while two writers added to \
+                     it: one writer's version replaced the other's"
+                )));
+                return;
+            }
+            last = now;
+        }
+    })
+    .map_err(|e| e.to_string())?;
+    if let Some(problem) = problem.lock().take() {
+        return Err(problem);
+    }
+    let count = |s: &str| service.suggest(s, 1).first().map_or(0, |(_, c)| *c);
+    let want = 1 + WRITERS as u64 * BATCHES;
+    if count("shared") != want {
+        return Err(bugs::LOST_UPDATE.says(format!(
+            "two writers each recorded {BATCHES} batches adding 1 to \"shared\" (which \
+             started at 1), and it holds {}, not {want}: batches of one writer were lost \
+             to the other's",
+            count("shared")
+        )));
+    }
+    for thread in 0..WRITERS {
+        let own = format!("writer {thread}");
+        if count(&own) != BATCHES {
+            return Err(bugs::LOST_UPDATE.says(format!(
+                "\"{own}\" was recorded in {BATCHES} batches and holds {}",
+                count(&own)
+            )));
+        }
     }
     Ok(())
 }
