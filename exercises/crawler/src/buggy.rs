@@ -112,6 +112,134 @@ pub fn crawl_double_fetch(start_url: &str, parser: &dyn HtmlParser, workers: usi
 }
 // ANCHOR_END: double_fetch
 
+// ANCHOR: busy_late
+/// **Busy, counted a moment too late.** The queue and the visited set are
+/// under one lock, idle workers wait on a condition variable, and the crawl
+/// ends when the queue is empty and no worker is busy: the right rule. But
+/// the busy count is an atomic, raised just after the lock is released. A
+/// worker that takes the last queued URL is, for that moment, neither in
+/// the queue nor busy; a worker woken then sees the crawl over, and
+/// everything only that page leads to is lost.
+pub fn crawl_busy_counted_late(
+    start_url: &str,
+    parser: &dyn HtmlParser,
+    workers: usize,
+) -> Vec<String> {
+    use std::sync::atomic::AtomicUsize;
+    let host = hostname(start_url);
+    // (queue, seen, over)
+    let state = Mutex::new((
+        VecDeque::from([start_url.to_string()]),
+        HashSet::from([start_url.to_string()]),
+        false,
+    ));
+    let changed = kit::sync::Condvar::new();
+    let busy = AtomicUsize::new(0);
+    std::thread::scope(|scope| {
+        for _ in 0..workers.max(1) {
+            scope.spawn(|| {
+                loop {
+                    let url = {
+                        let mut guard = state.lock();
+                        loop {
+                            if guard.2 {
+                                return;
+                            }
+                            if let Some(url) = guard.0.pop_front() {
+                                break url;
+                            }
+                            if busy.load(Ordering::SeqCst) == 0 {
+                                guard.2 = true;
+                                changed.notify_all();
+                                return;
+                            }
+                            guard = changed.wait(guard);
+                        }
+                    };
+                    // BUG: raised after the lock is released; it belongs in
+                    // the same critical section as the pop.
+                    busy.fetch_add(1, Ordering::SeqCst);
+                    let links = parser.get_urls(&url);
+                    let mut guard = state.lock();
+                    for link in links {
+                        if hostname(&link) == host && guard.1.insert(link.clone()) {
+                            guard.0.push_back(link);
+                        }
+                    }
+                    drop(guard);
+                    busy.fetch_sub(1, Ordering::SeqCst);
+                    changed.notify_all();
+                }
+            });
+        }
+    });
+    let mut found: Vec<String> = state.into_inner().1.into_iter().collect();
+    found.sort();
+    found
+}
+// ANCHOR_END: busy_late
+
+// ANCHOR: leaves_idle
+/// **Idle workers that leave.** The termination rule is right, and idle
+/// workers wait on a condition variable. But the wait is an `if`, not a
+/// `while`: a worker woken by any report (one that queued nothing, say)
+/// finds the queue still empty and leaves, though others are busy and
+/// about to queue more. Every page is still found, by the workers that
+/// stayed; when a quiet moment comes, most of the pool has gone.
+pub fn crawl_leaves_when_idle(
+    start_url: &str,
+    parser: &dyn HtmlParser,
+    workers: usize,
+) -> Vec<String> {
+    let host = hostname(start_url);
+    // (queue, seen, busy)
+    let state = Mutex::new((
+        VecDeque::from([start_url.to_string()]),
+        HashSet::from([start_url.to_string()]),
+        0usize,
+    ));
+    let changed = kit::sync::Condvar::new();
+    std::thread::scope(|scope| {
+        for _ in 0..workers.max(1) {
+            scope.spawn(|| {
+                loop {
+                    let url = {
+                        let mut guard = state.lock();
+                        if guard.0.is_empty() && guard.2 > 0 {
+                            // BUG: `if`, not `while`: one wake-up and out.
+                            guard = changed.wait(guard);
+                        }
+                        match guard.0.pop_front() {
+                            Some(url) => {
+                                guard.2 += 1;
+                                url
+                            }
+                            None => {
+                                changed.notify_all();
+                                return;
+                            }
+                        }
+                    };
+                    let links = parser.get_urls(&url);
+                    let mut guard = state.lock();
+                    let (queue, seen, busy) = &mut *guard;
+                    for link in links {
+                        if hostname(&link) == host && seen.insert(link.clone()) {
+                            queue.push_back(link);
+                        }
+                    }
+                    *busy -= 1;
+                    changed.notify_all();
+                }
+            });
+        }
+    });
+    let mut found: Vec<String> = state.into_inner().1.into_iter().collect();
+    found.sort();
+    found
+}
+// ANCHOR_END: leaves_idle
+
 // ANCHOR: unbounded
 #[cfg(not(loom))]
 /// **Unbounded frontier.** A crawler that follows every link it finds, with

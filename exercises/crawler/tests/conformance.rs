@@ -31,6 +31,16 @@ macro_rules! conformance {
             fn fetches_in_parallel() {
                 pass(|| suite::fetches_in_parallel($crawl));
             }
+
+            #[test]
+            fn a_chain_with_many_workers() {
+                pass(|| suite::a_chain_with_many_workers($crawl));
+            }
+
+            #[test]
+            fn workers_wait_through_a_quiet_moment() {
+                pass(|| suite::workers_wait_through_a_quiet_moment($crawl));
+            }
         }
     )*};
 }

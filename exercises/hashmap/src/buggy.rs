@@ -211,3 +211,108 @@ impl ConcurrentMap<u64, u64> for SameShardSelfDeadlockMap {
 }
 // ANCHOR_END: self_deadlock
 striped_wrapper!(SameShardSelfDeadlockMap);
+
+// ANCHOR: torn_transfer
+/// **Torn transfer.** `transfer` never holds two locks, so it can never
+/// deadlock: it debits `from` under its shard's lock, releases it, then
+/// credits `to` under the other's (and puts the amount back if the credit
+/// would overflow). Each step is atomic; the pair is not. Between them the
+/// amount is in neither account, and a reader that looks at both sees
+/// money vanish and come back.
+#[derive(Debug)]
+pub struct TornTransferMap(Inner);
+
+impl ConcurrentMap<u64, u64> for TornTransferMap {
+    fn with_capacity(capacity: usize) -> Self {
+        Self(Inner::with_capacity(capacity))
+    }
+
+    fn transfer(&self, from: &u64, to: &u64, amount: u64) -> Result<(), TransferError> {
+        if from == to {
+            return self.0.transfer(from, to, amount);
+        }
+        if self.0.get(to).is_none() {
+            return Err(TransferError::MissingKey);
+        }
+        let mut debited = false;
+        let present = self.0.update(from, |balance| {
+            if *balance >= amount {
+                *balance -= amount;
+                debited = true;
+            }
+        });
+        match (present, debited) {
+            (false, _) => return Err(TransferError::MissingKey),
+            (true, false) => return Err(TransferError::Insufficient),
+            (true, true) => {}
+        }
+        // BUG: the amount is now in neither account, and other threads can
+        // see it so.
+        let mut credited = false;
+        self.0.update(to, |balance| {
+            if let Some(sum) = balance.checked_add(amount) {
+                *balance = sum;
+                credited = true;
+            }
+        });
+        if !credited {
+            self.0.update(from, |balance| *balance += amount);
+            return Err(TransferError::Overflow);
+        }
+        Ok(())
+    }
+
+    forward!(insert get remove update get_or_insert_with len);
+}
+// ANCHOR_END: torn_transfer
+striped_wrapper!(TornTransferMap);
+
+// ANCHOR: hash_order
+/// **Lock order by the keys, not the locks.** `transfer` takes its two
+/// locks in the order of the two keys' hashes: the same order for every
+/// transfer between the same two keys, so a to b against b to a cannot
+/// deadlock. But the locks are the shards', and several keys share a
+/// shard: a transfer between keys in shards 3 and 5 can take 3 first while
+/// one between two other keys of the same shards takes 5 first. Across four
+/// keys, the cycle is back.
+#[derive(Debug)]
+pub struct KeyOrderDeadlockMap(Inner);
+
+impl ConcurrentMap<u64, u64> for KeyOrderDeadlockMap {
+    fn with_capacity(capacity: usize) -> Self {
+        Self(Inner::with_capacity(capacity))
+    }
+
+    fn transfer(&self, from: &u64, to: &u64, amount: u64) -> Result<(), TransferError> {
+        let map = &self.0;
+        let (from_hash, to_hash) = (map.hash(from), map.hash(to));
+        let (a, b) = (map.shard_of_hash(from_hash), map.shard_of_hash(to_hash));
+        if from == to || a == b {
+            return map.transfer(from, to, amount);
+        }
+        // BUG: ordered by the keys' hashes, which says nothing about the
+        // order of the shards' locks across different pairs of keys.
+        let from_first = from_hash <= to_hash;
+        let (mut first, mut second) = if from_first {
+            (map.shards[a].write(), map.shards[b].write())
+        } else {
+            (map.shards[b].write(), map.shards[a].write())
+        };
+        let (from_shard, to_shard) = if from_first {
+            (&mut first, &mut second)
+        } else {
+            (&mut second, &mut first)
+        };
+        move_amount(
+            from_shard,
+            to_shard,
+            (from_hash, from),
+            (to_hash, to),
+            amount,
+        )
+    }
+
+    forward!(insert get remove update get_or_insert_with len);
+}
+// ANCHOR_END: hash_order
+striped_wrapper!(KeyOrderDeadlockMap);

@@ -4,7 +4,8 @@
 mod suite;
 
 use hashmap::buggy::{
-    CheckThenActMap, LockOrderDeadlockMap, LostUpdateMap, SameShardSelfDeadlockMap,
+    CheckThenActMap, KeyOrderDeadlockMap, LockOrderDeadlockMap, LostUpdateMap,
+    SameShardSelfDeadlockMap, TornTransferMap,
 };
 use hashmap::{ConcurrentMap, Counter, GlobalLockMap, Striped, TransferError};
 use kit::bugs;
@@ -30,6 +31,23 @@ fn lock_order_deadlock_is_caught() {
     assert_caught(
         bugs::LOCK_ORDER_DEADLOCK,
         suite::transfers_conserve_and_never_deadlock::<LockOrderDeadlockMap>,
+    );
+}
+
+#[test]
+fn a_torn_transfer_is_caught() {
+    assert_caught(
+        bugs::TORN_UPDATE,
+        suite::transfers_are_never_seen_half_done::<TornTransferMap>,
+    );
+}
+
+/// Pairs of keys each locked in one order, and still a cycle of shards.
+#[test]
+fn a_lock_order_by_key_is_caught() {
+    assert_caught(
+        bugs::LOCK_ORDER_DEADLOCK,
+        suite::transfers_across_two_stripes_never_deadlock::<KeyOrderDeadlockMap>,
     );
 }
 

@@ -78,6 +78,11 @@ macro_rules! striped {
             fn stripes_lock_independently() {
                 pass(suite::stripes_lock_independently::<$map>);
             }
+
+            #[test]
+            fn transfers_across_two_stripes_never_deadlock() {
+                pass(suite::transfers_across_two_stripes_never_deadlock::<$map>);
+            }
         }
     )*};
 }

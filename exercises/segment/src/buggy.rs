@@ -132,3 +132,68 @@ pub fn count_racy_merge<'a, C: Cut>(
     total.into_inner()
 }
 // ANCHOR_END: racy_merge
+
+// ANCHOR: lock_held
+/// **A lock held across the work.** Workers take lines from a shared
+/// iterator behind a mutex, in a `while let` loop. But a temporary in the
+/// condition of `while let` lives for the whole loop body: the guard of
+/// `lines.lock()` is still held while the line is cut. The workers take
+/// turns; the output is right, and no faster than one thread.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LockHeldAcrossWork;
+
+impl Strategy for LockHeldAcrossWork {
+    fn segment<'a, C: Cut>(&self, text: &'a str, cut: &C, workers: usize) -> Segmented<'a> {
+        let lines = Mutex::new(crate::lines(text).enumerate());
+        let done: Mutex<Vec<(usize, Vec<&'a str>)>> = Mutex::new(Vec::new());
+        std::thread::scope(|scope| {
+            for _ in 0..workers.max(1) {
+                scope.spawn(|| {
+                    // BUG: the guard lives until the end of each iteration.
+                    while let Some((i, line)) = lines.lock().next() {
+                        let tokens = cut.cut(line);
+                        done.lock().push((i, tokens));
+                    }
+                });
+            }
+        });
+        let mut done = done.into_inner();
+        done.sort_by_key(|(i, _)| *i);
+        Segmented {
+            lines: done.into_iter().map(|(_, tokens)| tokens).collect(),
+            timings: Timings::default(),
+        }
+    }
+}
+// ANCHOR_END: lock_held
+
+// ANCHOR: one_too_many
+/// **One thread too many.** `workers` threads are spawned for `workers`
+/// chunks, and the calling thread, idle while it waits, takes one more
+/// chunk itself. The output is right and it is a little faster, but
+/// `workers + 1` threads segment at once: the bound the caller set (for the
+/// cores it has, or the memory) is not kept.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct OneThreadTooMany;
+
+impl Strategy for OneThreadTooMany {
+    fn segment<'a, C: Cut>(&self, text: &'a str, cut: &C, workers: usize) -> Segmented<'a> {
+        // BUG: workers + 1 chunks, for workers + 1 threads.
+        let chunks = crate::chunk::line_chunks(text, workers.max(1) + 1);
+        let (first, rest) = chunks.split_first().map_or(("", &[][..]), |(f, r)| (*f, r));
+        let parts: Vec<Vec<Vec<&'a str>>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = rest
+                .iter()
+                .map(|chunk| scope.spawn(move || cut_lines(chunk, cut)))
+                .collect();
+            let mut parts = vec![cut_lines(first, cut)];
+            parts.extend(handles.into_iter().map(|h| h.join().expect("a worker")));
+            parts
+        });
+        Segmented {
+            lines: parts.into_iter().flatten().collect(),
+            timings: Timings::default(),
+        }
+    }
+}
+// ANCHOR_END: one_too_many

@@ -116,3 +116,35 @@ impl TopK for NoInheritSpaceSaving {
     }
 }
 // ANCHOR_END: no_inherit
+
+// ANCHOR: first_record
+/// **A first record that writes over another.** Counting an existing query
+/// is done in place, under the lock. A new query needs its key allocated,
+/// and to keep the allocation out of the critical section the lock is
+/// dropped, the `String` made, and the lock taken again to insert it. But
+/// another thread may have inserted the same query meanwhile, and the
+/// insert, without looking again, sets the count to `n`, wiping theirs.
+/// Exact on one thread, and on any query whose first records do not race.
+#[derive(Debug, Default)]
+pub struct FirstRecordRace {
+    counts: Mutex<HashMap<String, u64>>,
+}
+
+impl TopK for FirstRecordRace {
+    fn record_n(&self, query: &str, n: u64) {
+        if let Some(count) = self.counts.lock().get_mut(query) {
+            *count += n;
+            return;
+        }
+        let key = query.to_string();
+        // BUG: should be `*entry(key).or_insert(0) += n`: the query may have
+        // been inserted since the look above.
+        self.counts.lock().insert(key, n);
+    }
+
+    fn top(&self, k: usize) -> Vec<(String, u64)> {
+        let counts = self.counts.lock();
+        select_top(counts.iter().map(|(q, &c)| (q.as_str(), c)), k)
+    }
+}
+// ANCHOR_END: first_record

@@ -29,6 +29,11 @@ macro_rules! exact {
             fn top_while_recording() {
                 pass(|| suite::top_while_recording($make));
             }
+
+            #[test]
+            fn first_records_race() {
+                pass(|| suite::first_records_race($make));
+            }
         }
     )*};
 }
@@ -67,7 +72,7 @@ mod space_saving {
     fn exact_when_every_query_fits() {
         pass(|| suite::sequential_matches_model(|| SpaceSaving::new(100)));
         pass(|| suite::exact_under_threads(|| SpaceSaving::new(1_000)));
-        pass(|| suite::top_while_recording(|| SpaceSaving::new(64)));
+        pass(|| suite::top_while_recording(|| SpaceSaving::new(1_000)));
     }
 
     /// What only the estimates show: each overestimate is honest (the true

@@ -94,3 +94,46 @@ impl Suggester for TornBatchTrie {
     }
 }
 // ANCHOR_END: torn
+
+// ANCHOR: racing_writers
+/// **Writers that race to publish.** Readers load the published version and
+/// never wait, as they should. A writer copies the published version,
+/// applies its batch to the copy and publishes it: whole, so no reader sees
+/// half a batch. But nothing makes writers take turns: two writers copy the
+/// same version, each applies its own batch, and the second to publish
+/// replaces the first's version, batch and all. One writer at a time (a
+/// lock around copy, change and publish) is the fix.
+#[derive(Debug)]
+pub struct RacingWritersTrie {
+    published: kit::sync::Snapshot<Trie>,
+}
+
+impl RacingWritersTrie {
+    pub fn new(trie: Trie) -> Self {
+        Self {
+            published: kit::sync::Snapshot::new(trie),
+        }
+    }
+}
+
+impl Suggester for RacingWritersTrie {
+    fn suggest(&self, prefix: &str, k: usize) -> Vec<(String, u64)> {
+        self.published.read(|trie| trie.suggest(prefix, k))
+    }
+
+    fn suggest_fuzzy(&self, prefix: &str, max_edits: usize, k: usize) -> Vec<(String, u64)> {
+        self.published
+            .read(|trie| trie.suggest_fuzzy(prefix, max_edits, k))
+    }
+
+    fn record_batch(&self, updates: &[(&str, u64)]) {
+        // BUG: another writer may copy the same version now, and one of
+        // the two publications will be lost.
+        let mut next = self.published.read(Trie::clone);
+        for (sentence, n) in updates {
+            next.record(sentence, *n);
+        }
+        self.published.publish(kit::sync::Arc::new(next));
+    }
+}
+// ANCHOR_END: racing_writers

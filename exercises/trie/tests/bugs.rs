@@ -5,7 +5,7 @@ mod suite;
 
 use kit::bugs;
 use kit::stress::assert_caught;
-use trie::buggy::{StaleMemoTrie, TornBatchTrie};
+use trie::buggy::{RacingWritersTrie, StaleMemoTrie, TornBatchTrie};
 
 #[test]
 fn stale_memo_is_caught() {
@@ -21,6 +21,13 @@ fn half_applied_batch_is_caught() {
     });
 }
 
+#[test]
+fn racing_writers_are_caught() {
+    assert_caught(bugs::LOST_UPDATE, || {
+        suite::writers_together_lose_nothing(RacingWritersTrie::new)
+    });
+}
+
 /// Each bug is in one place only: what it does not touch still passes.
 #[test]
 fn each_bug_breaks_only_its_own_part() {
@@ -28,4 +35,9 @@ fn each_bug_breaks_only_its_own_part() {
     assert_eq!(suite::sequential_matches_model(TornBatchTrie::new), Ok(()));
     // Fuzzy answers bypass the memo.
     assert_eq!(suite::fuzzy_matches_brute_force(StaleMemoTrie::new), Ok(()));
+    // One writer at a time loses nothing.
+    assert_eq!(
+        suite::readers_see_only_real_states(RacingWritersTrie::new),
+        Ok(())
+    );
 }

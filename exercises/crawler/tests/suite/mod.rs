@@ -31,9 +31,14 @@ pub struct Web {
     pub links: HashMap<String, Vec<String>>,
     pub delay: Duration,
     pub jitter: bool,
-    /// The start page takes this long instead (workers that leave while it
+    /// One page that takes this long instead (workers that leave while it
     /// is fetched show up).
-    pub start_delay: Option<(String, Duration)>,
+    pub slow: Option<(String, Duration)>,
+    /// Pages whose URL starts with this are a burst: the most of them in
+    /// flight at once is `burst_peak`.
+    pub burst_prefix: Option<String>,
+    burst_in_flight: AtomicUsize,
+    pub burst_peak: AtomicUsize,
     pub fetches: Mutex<HashMap<String, usize>>,
     pub threads: Mutex<HashSet<ThreadId>>,
     in_flight: AtomicUsize,
@@ -49,8 +54,16 @@ impl HtmlParser for Web {
         let mut overlapped = now > 1;
         *self.fetches.lock().entry(url.to_string()).or_default() += 1;
         self.threads.lock().insert(std::thread::current().id());
-        let delay = match &self.start_delay {
-            Some((start, slow)) if start == url => *slow,
+        let burst = self
+            .burst_prefix
+            .as_deref()
+            .is_some_and(|prefix| url.starts_with(prefix));
+        if burst {
+            let now = self.burst_in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+            self.burst_peak.fetch_max(now, Ordering::SeqCst);
+        }
+        let delay = match &self.slow {
+            Some((page, slow)) if page == url => *slow,
             _ if self.jitter => {
                 let salt = url
                     .bytes()
@@ -63,6 +76,9 @@ impl HtmlParser for Web {
             std::thread::sleep(delay);
         }
         overlapped |= self.in_flight.fetch_sub(1, Ordering::SeqCst) > 1;
+        if burst {
+            self.burst_in_flight.fetch_sub(1, Ordering::SeqCst);
+        }
         if overlapped {
             self.overlapped.fetch_add(1, Ordering::SeqCst);
         }
@@ -295,18 +311,23 @@ pub fn visits_every_page_once(crawl: CrawlFn) -> Result<(), String> {
     Ok(())
 }
 
-/// The race a visited set invites, made likely: many short crawls with no
+/// The races a frontier invites, made likely: many short crawls with no
 /// fetch delay on a dense site, where many pages link to the same pages at
-/// once. A "seen?" and a "mark seen" in two lock acquisitions lets two
-/// workers both queue a page; one such crawl in the lot shows it.
+/// once and workers take and report work all the time. A "seen?" and a
+/// "mark seen" in two lock acquisitions lets two workers both queue a page;
+/// a busy count kept apart from the queue lets one worker think the crawl
+/// is over while another has just taken a page. One such crawl in the lot
+/// shows either.
 pub fn each_page_fetched_once_under_contention(crawl: CrawlFn) -> Result<(), String> {
     const CRAWLS: u64 = 40;
     for run in 0..CRAWLS {
         let workers = [4, 8][run as usize % 2];
         let web = Arc::new(Web::random_with(120, 100 + run, Duration::ZERO, 24));
         let start = "http://site.test/p0";
-        crawl_within(crawl, Arc::clone(&web), start, workers)?;
+        let got = crawl_within(crawl, Arc::clone(&web), start, workers)?;
         web.fetched_once(&format!("crawl {} of {CRAWLS}, {workers} workers", run + 1))?;
+        compare(&got, &web.reachable(start), workers)
+            .map_err(|problem| format!("{problem} (crawl {} of {CRAWLS})", run + 1))?;
     }
     Ok(())
 }
@@ -320,7 +341,7 @@ pub fn fetches_in_parallel(crawl: CrawlFn) -> Result<(), String> {
     const WORKERS: usize = 4;
     let start = "http://site.test/p0";
     let mut web = Web::random_with(60, 9, Duration::from_millis(3), 8);
-    web.start_delay = Some((start.to_string(), Duration::from_millis(50)));
+    web.slow = Some((start.to_string(), Duration::from_millis(50)));
     let web = Arc::new(web);
     let caller = std::thread::current().id();
     let result = Arc::new(Mutex::new((Vec::new(), caller)));
@@ -377,6 +398,84 @@ pub fn fetches_in_parallel(crawl: CrawlFn) -> Result<(), String> {
              is busy."
         ))
     })
+}
+
+/// A site that is a chain (each page links to the next, and back to the
+/// start), crawled by many workers: the frontier is one URL wide, so every
+/// report wakes idle workers to race for the one new URL. Whatever takes a
+/// URL and counts itself busy in two steps lets a loser of that race see
+/// "nothing queued, nobody busy" and end the crawl early.
+pub fn a_chain_with_many_workers(crawl: CrawlFn) -> Result<(), String> {
+    const PAGES: u64 = 200;
+    let links: HashMap<String, Vec<String>> = (0..PAGES)
+        .map(|i| {
+            let next = if i + 1 < PAGES {
+                vec![page(i + 1), page(0)]
+            } else {
+                vec![page(0)]
+            };
+            (page(i), next)
+        })
+        .collect();
+    for run in 0..30 {
+        let workers = [4, 8][run % 2];
+        let web = Arc::new(Web {
+            links: links.clone(),
+            ..Web::default()
+        });
+        let start = "http://site.test/p0";
+        let got = crawl_within(crawl, Arc::clone(&web), start, workers)?;
+        web.fetched_once(&format!("a chain, {workers} workers"))?;
+        compare(&got, &web.reachable(start), workers).map_err(|problem| {
+            format!("{problem} (a chain of {PAGES} pages, crawl {})", run + 1)
+        })?;
+    }
+    Ok(())
+}
+
+/// A quiet moment in the middle of a crawl: the start page links to a slow
+/// hub and to a few pages with no links. While the hub is fetched, the
+/// queue is empty and the other workers are idle; then the hub gives twenty
+/// pages at once. Idle workers must have waited (not left), so that all of
+/// them fetch the twenty together.
+pub fn workers_wait_through_a_quiet_moment(crawl: CrawlFn) -> Result<(), String> {
+    const WORKERS: usize = 4;
+    let start = "http://site.test/start";
+    let hub = "http://site.test/hub";
+    let mut links: HashMap<String, Vec<String>> = HashMap::new();
+    let leaves: Vec<String> = (0..3)
+        .map(|i| format!("http://site.test/leaf{i}"))
+        .collect();
+    let burst: Vec<String> = (0..20)
+        .map(|i| format!("http://site.test/burst{i}"))
+        .collect();
+    links.insert(
+        start.to_string(),
+        std::iter::once(hub.to_string())
+            .chain(leaves.iter().cloned())
+            .collect(),
+    );
+    links.insert(hub.to_string(), burst.clone());
+    let web = Arc::new(Web {
+        links,
+        delay: Duration::from_millis(10),
+        slow: Some((hub.to_string(), Duration::from_millis(150))),
+        burst_prefix: Some("http://site.test/burst".to_string()),
+        ..Web::default()
+    });
+    let got = crawl_within(crawl, Arc::clone(&web), start, WORKERS)?;
+    compare(&got, &web.reachable(start), WORKERS)?;
+    let peak = web.burst_peak.load(Ordering::SeqCst);
+    if peak < WORKERS - 1 {
+        return Err(bugs::PREMATURE_TERMINATION.says(format!(
+            "after a quiet moment (the queue empty while one worker fetched a slow page), that \
+             page's 20 links were fetched at most {peak} at a time by {WORKERS} workers: the \
+             idle ones had left. An empty queue while a worker is busy is not the end: wait \
+             (in a loop: `while`, not `if`, around the condition variable's wait) until work \
+             comes or nobody is busy."
+        )));
+    }
+    Ok(())
 }
 
 /// A crawl function with options, as the HTTP crawlers have.

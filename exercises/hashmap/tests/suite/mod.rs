@@ -624,6 +624,62 @@ pub fn transfers_among_many_accounts_never_deadlock<M: ConcurrentMap<u64, u64> +
     Ok(())
 }
 
+/// Transfers among sixteen keys of just two stripes of the map under test,
+/// eight in each: every transfer between the two stripes takes both locks,
+/// so any order of taking them that is not the stripes' own (the keys'
+/// hashes, the arguments' order) meets its reverse at once.
+pub fn transfers_across_two_stripes_never_deadlock<M>() -> Result<(), String>
+where
+    M: ConcurrentMap<u64, u64> + Striped<u64> + 'static,
+{
+    const START: u64 = 1_000;
+    const PER_THREAD: usize = 20_000;
+    let map = M::with_capacity(16);
+    let first = map.stripe_of(&0);
+    let Some(other) = (1..1_000_000u64)
+        .map(|k| map.stripe_of(&k))
+        .find(|s| *s != first)
+    else {
+        return Ok(()); // one stripe: nothing to order
+    };
+    let of_stripe = |stripe: usize| -> Vec<u64> {
+        (0..10_000_000u64)
+            .filter(|k| map.stripe_of(k) == stripe)
+            .take(8)
+            .collect()
+    };
+    let keys: Vec<u64> = [of_stripe(first), of_stripe(other)].concat();
+    for key in &keys {
+        map.insert(*key, START);
+    }
+    let total = START * keys.len() as u64;
+    let shared = Arc::new((map, keys));
+    Stress::new(
+        THREADS,
+        bugs::LOCK_ORDER_DEADLOCK,
+        "transfers between two stripes each hold one stripe's lock and wait for the other's. \
+         Take the two locks in the order of the stripes (their index), whatever the keys.",
+    )
+    .deadline(Duration::from_secs(20))
+    .run(Arc::clone(&shared), |(map, keys), thread| {
+        let mut rng = Rng::for_thread(103, thread);
+        for _ in 0..PER_THREAD {
+            let from = keys[rng.below(keys.len() as u64) as usize];
+            let to = keys[rng.below(keys.len() as u64) as usize];
+            let _ = map.transfer(&from, &to, 1 + rng.below(5));
+        }
+    })
+    .map_err(|e| e.to_string())?;
+    let (map, keys) = &*shared;
+    let held: u64 = keys.iter().map(|k| map.get(k).unwrap_or(0)).sum();
+    if held != total {
+        return Err(bugs::TORN_UPDATE.says(format!(
+            "16 accounts started with {total} in all and hold {held} after the transfers"
+        )));
+    }
+    Ok(())
+}
+
 /// Threads insert disjoint keys into a map that starts small (so stripes
 /// grow while others use them) and remove half of them; every write lands,
 /// `len` counts what is left, and every removal returns its value.
@@ -718,7 +774,9 @@ pub fn reads_during_writes_see_written_values<M: ConcurrentMap<u64, u64> + 'stat
             }
             if writer {
                 map.insert(key, (thread as u64) << 40 | i);
-                if i % 1_000 == 0 {
+                // Keys come and go often, so that inserts of new keys and
+                // removes meet.
+                if i % 3 == 0 {
                     map.remove(&key);
                 }
             } else if let Some(value) = map.get(&key) {

@@ -141,10 +141,11 @@ fn compare<S: Strategy, C: Cut>(
     diagnose(&got, &want)
 }
 
-/// A corpus of a few hundred kilobytes at 1, 2, 3, 4 and 8 workers, and
-/// again with a segmenter that takes a different, random time per line (so
-/// workers finish in an order unlike the input's): the same lines as one
-/// thread, in the same order.
+/// A corpus of a few hundred kilobytes at 1, 2, 3, 4 and 8 workers, again
+/// with a segmenter that takes a different, random time per line (so
+/// workers finish in an order unlike the input's), and a text of many tiny
+/// lines (so workers contend for work): the same lines as one thread, in the
+/// same order.
 pub fn matches_sequential_on_a_corpus<S: Strategy>(strategy: S) -> Result<(), String> {
     let corpus = segment::corpus::generate(300_000, 7);
     let want = Sequential.segment(&corpus, jieba(), 1).lines;
@@ -161,6 +162,23 @@ pub fn matches_sequential_on_a_corpus<S: Strategy>(strategy: S) -> Result<(), St
             return Err(format!(
                 "{problem} ({workers} workers, lines taking random times)"
             ));
+        }
+    }
+    // Many tiny lines: workers come back for more all the time, so any
+    // step of handing out work or numbering it outside a lock is raced.
+    let tiny: String = (0..20_000)
+        .map(|i| format!("{}\n", ["好", "北京", "a b", "。"][i % 4]))
+        .collect();
+    let want = Sequential.segment(&tiny, jieba(), 1).lines;
+    for round in 0..5 {
+        for workers in [4, 8] {
+            let got = strategy.segment(&tiny, jieba(), workers).lines;
+            if let Some(problem) = diagnose(&got, &want) {
+                return Err(format!(
+                    "{problem} ({workers} workers, 20 000 tiny lines, round {})",
+                    round + 1
+                ));
+            }
         }
     }
     Ok(())
