@@ -240,6 +240,66 @@ pub fn crawl_leaves_when_idle(
 }
 // ANCHOR_END: leaves_idle
 
+// ANCHOR: lost_wakeup
+/// **A lost wake-up.** The termination rule is right and the wait is a
+/// loop. But the condition variable waits on a mutex of its own, not on the
+/// frontier's lock: a worker looks at the frontier, lets go of its lock,
+/// and only then goes to sleep. A report that lands in between (the last
+/// busy worker finishing) notifies nobody, and the sleeper never wakes. A
+/// condition variable must wait on the lock that guards the condition.
+pub fn crawl_lost_wakeup(start_url: &str, parser: &dyn HtmlParser, workers: usize) -> Vec<String> {
+    let host = hostname(start_url);
+    // (queue, seen, busy)
+    let state = Mutex::new((
+        VecDeque::from([start_url.to_string()]),
+        HashSet::from([start_url.to_string()]),
+        0usize,
+    ));
+    // BUG: the condition variable's own lock guards nothing.
+    let sleep = Mutex::new(());
+    let changed = kit::sync::Condvar::new();
+    std::thread::scope(|scope| {
+        for _ in 0..workers.max(1) {
+            scope.spawn(|| {
+                loop {
+                    let url = loop {
+                        {
+                            let mut guard = state.lock();
+                            if let Some(url) = guard.0.pop_front() {
+                                guard.2 += 1;
+                                break url;
+                            }
+                            if guard.2 == 0 {
+                                changed.notify_all();
+                                return;
+                            }
+                        }
+                        // The frontier's lock is gone: a report here is lost.
+                        let asleep = sleep.lock();
+                        drop(changed.wait(asleep));
+                    };
+                    let links = parser.get_urls(&url);
+                    {
+                        let mut guard = state.lock();
+                        let (queue, seen, busy) = &mut *guard;
+                        for link in links {
+                            if hostname(&link) == host && seen.insert(link.clone()) {
+                                queue.push_back(link);
+                            }
+                        }
+                        *busy -= 1;
+                    }
+                    changed.notify_all();
+                }
+            });
+        }
+    });
+    let mut found: Vec<String> = state.into_inner().1.into_iter().collect();
+    found.sort();
+    found
+}
+// ANCHOR_END: lost_wakeup
+
 // ANCHOR: unbounded
 #[cfg(not(loom))]
 /// **Unbounded frontier.** A crawler that follows every link it finds, with

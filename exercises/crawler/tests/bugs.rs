@@ -4,7 +4,8 @@
 mod suite;
 
 use crawler::buggy::{
-    crawl_busy_counted_late, crawl_double_fetch, crawl_leaves_when_idle, crawl_premature,
+    crawl_busy_counted_late, crawl_double_fetch, crawl_leaves_when_idle, crawl_lost_wakeup,
+    crawl_premature,
 };
 use kit::bugs;
 use kit::stress::assert_caught;
@@ -37,6 +38,13 @@ fn a_busy_count_raised_late_is_caught() {
 fn idle_workers_that_leave_are_caught() {
     assert_caught(bugs::PREMATURE_TERMINATION, || {
         suite::workers_wait_through_a_quiet_moment(crawl_leaves_when_idle)
+    });
+}
+
+#[test]
+fn a_lost_wake_up_is_caught() {
+    assert_caught(bugs::MISSED_TERMINATION, || {
+        suite::every_short_crawl_ends(crawl_lost_wakeup)
     });
 }
 

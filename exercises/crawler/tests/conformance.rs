@@ -38,6 +38,11 @@ macro_rules! conformance {
             }
 
             #[test]
+            fn every_short_crawl_ends() {
+                pass(|| suite::every_short_crawl_ends($crawl));
+            }
+
+            #[test]
             fn workers_wait_through_a_quiet_moment() {
                 pass(|| suite::workers_wait_through_a_quiet_moment($crawl));
             }

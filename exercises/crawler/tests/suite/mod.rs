@@ -433,6 +433,48 @@ pub fn a_chain_with_many_workers(crawl: CrawlFn) -> Result<(), String> {
     Ok(())
 }
 
+/// Many short crawls, each ending with most workers idle: every end is a
+/// last report that must wake the sleepers. Checking "anything to do?" and
+/// going to sleep must be one step under the frontier's lock (a condition
+/// variable waits on the lock that guards the condition); a report that
+/// lands between the two is a lost wake-up, and when it is the last one the
+/// crawl never ends. The gap is a few instructions wide, so the check makes
+/// many ends rather than one long crawl.
+pub fn every_short_crawl_ends(crawl: CrawlFn) -> Result<(), String> {
+    const CRAWLS: usize = 400;
+    let start = "http://site.test/p0";
+    let links: HashMap<String, Vec<String>> = (0..4u64)
+        .map(|i| {
+            let out = if i == 0 {
+                (1..4).map(page).collect()
+            } else {
+                vec![page(0)]
+            };
+            (page(i), out)
+        })
+        .collect();
+    for run in 0..CRAWLS {
+        let workers = [2, 4, 8][run % 3];
+        let web = Arc::new(Web {
+            links: links.clone(),
+            ..Web::default()
+        });
+        let got = crawl_within(crawl, Arc::clone(&web), start, workers).map_err(|problem| {
+            format!(
+                "{problem} (a site of 4 pages, crawl {} of {CRAWLS})",
+                run + 1
+            )
+        })?;
+        compare(&got, &web.reachable(start), workers).map_err(|problem| {
+            format!(
+                "{problem} (a site of 4 pages, crawl {} of {CRAWLS})",
+                run + 1
+            )
+        })?;
+    }
+    Ok(())
+}
+
 /// A quiet moment in the middle of a crawl: the start page links to a slow
 /// hub and to a few pages with no links. While the hub is fetched, the
 /// queue is empty and the other workers are idle; then the hub gives twenty
