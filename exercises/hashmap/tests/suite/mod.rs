@@ -531,18 +531,22 @@ pub fn transfers_conserve_and_never_deadlock<M: ConcurrentMap<u64, u64> + 'stati
 /// reader has seen key 0 debited, a later read of key 1 sees the credit:
 /// read 0 then 1, the two sum to at least the total; read 1 then 0, to at
 /// most. A transfer done as two steps (debit, then credit, or the other
-/// way) shows as a sum off by one.
+/// way) shows as a sum off by one. A fourth thread moves money between two
+/// other keys meanwhile, so that two transfers are often in flight at once
+/// (a guard shared by all transfers must still hold).
 pub fn transfers_are_never_seen_half_done<M: ConcurrentMap<u64, u64> + 'static>()
 -> Result<(), String> {
     const TOTAL: u64 = 50_000;
     let map = Arc::new(M::with_capacity(16));
     map.insert(0, TOTAL);
     map.insert(1, 0);
+    map.insert(2, 1);
+    map.insert(3, 1);
     let done = Arc::new(AtomicBool::new(false));
     let problem = Arc::new(kit::sync::Mutex::new(None::<String>));
     let shared = Arc::new((Arc::clone(&map), Arc::clone(&done), Arc::clone(&problem)));
     Stress::new(
-        3,
+        4,
         bugs::DEADLOCK,
         "transfer, get or both never returned while the other ran",
     )
@@ -558,6 +562,16 @@ pub fn transfers_are_never_seen_half_done<M: ConcurrentMap<u64, u64> + 'static>(
                         "transfer(0, 1, 1) failed with \"{e}\" though key 0 held enough"
                     )));
                     break;
+                }
+            }
+            return;
+        }
+        if thread == 3 {
+            // Back and forth between keys 2 and 3 while the others run.
+            let mut way = (2, 3);
+            while !done.load(Ordering::SeqCst) {
+                if map.transfer(&way.0, &way.1, 1).is_ok() {
+                    way = (way.1, way.0);
                 }
             }
             return;

@@ -518,6 +518,14 @@ pub fn bounded_cases() -> Vec<Case> {
             }
         })
         .collect();
+    // Heavy queries first, then new ones while counters are still free:
+    // each newcomer starts below counters already counted many times, so
+    // a summary that keeps its smallest counter at hand must move it there
+    // (and evict it, not a heavy one, once the counters are full).
+    let heavy_first: Vec<String> = (0..40)
+        .flat_map(|i| std::iter::repeat_n(format!("heavy {i}"), 10))
+        .chain((0..2_000).map(|i| format!("newcomer {i}")))
+        .collect();
     let queries = Queries::new(2_000, 1.0, 9);
     let zipf: Vec<String> = queries
         .stream(3, 0, 60_000)
@@ -540,6 +548,10 @@ pub fn bounded_cases() -> Vec<Case> {
         Case {
             name: "heavy hitters last",
             stream: late,
+        },
+        Case {
+            name: "heavy ones first, then newcomers",
+            stream: heavy_first,
         },
         Case {
             name: "zipf",
