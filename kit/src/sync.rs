@@ -187,12 +187,16 @@ impl<T> Snapshot<T> {
 
     /// Makes `value` the version every later `read` sees.
     pub fn publish(&self, value: Arc<T>) {
+        drop(self.swap(value));
+    }
+
+    /// Publishes `value` and hands back the version it replaced, for the
+    /// caller to drop when it chooses (outside a critical section, say).
+    pub fn swap(&self, value: Arc<T>) -> Arc<T> {
         #[cfg(not(loom))]
-        self.current.store(value);
+        return self.current.swap(value);
         #[cfg(loom)]
-        {
-            *self.current.write() = value;
-        }
+        std::mem::replace(&mut *self.current.write(), value)
     }
 }
 // ANCHOR_END: snapshot

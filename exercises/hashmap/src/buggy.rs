@@ -1,6 +1,7 @@
 //! The bug zoo: maps that compile, pass a quick single-threaded test, and are
 //! wrong. Each is named after its bug class and breaks exactly one method of
-//! a correct [`StripedMap`]; the rest is forwarded untouched. `tests/bugs.rs`
+//! a correct [`StripedMap`] (or, at the end, of a [`SnapshotMap`]); the rest
+//! is forwarded untouched. `tests/bugs.rs`
 //! checks that the conformance suite catches every one of them.
 //!
 //! They are over `u64` keys and values, the types the suite uses, and hash
@@ -10,9 +11,14 @@
 use std::collections::hash_map::DefaultHasher;
 use std::hash::BuildHasherDefault;
 
-use crate::{ConcurrentMap, Striped, StripedMap, TransferError, transfer_balances};
+use hashbrown::HashTable;
+use kit::sync::Arc;
+
+use crate::striped::set;
+use crate::{ConcurrentMap, SnapshotMap, Striped, StripedMap, TransferError, transfer_balances};
 
 type Inner = StripedMap<u64, u64, BuildHasherDefault<DefaultHasher>>;
+type SnapshotInner = SnapshotMap<u64, u64, BuildHasherDefault<DefaultHasher>>;
 
 /// Forwards the named methods to the correct map inside.
 macro_rules! forward {
@@ -316,3 +322,94 @@ impl ConcurrentMap<u64, u64> for KeyOrderDeadlockMap {
 }
 // ANCHOR_END: hash_order
 striped_wrapper!(KeyOrderDeadlockMap);
+
+// ANCHOR: unguarded_copy
+/// **Copies that race.** A `SnapshotMap` whose `update` copies the shard,
+/// changes the copy and publishes it, without the shard's writer lock.
+/// Readers are fine: they see one whole table or the next. But two writers
+/// copy the same version, and the later publish throws the earlier's
+/// change away: a lost update, as surely as a `get` then an `insert`.
+#[derive(Debug)]
+pub struct UnguardedCopyMap(SnapshotInner);
+
+impl UnguardedCopyMap {
+    /// With `shards` shards: a loom model wants two, not thousands.
+    pub fn with_shards(shards: usize) -> Self {
+        Self(SnapshotInner::with_shards_and_capacity(shards, 4))
+    }
+}
+
+impl ConcurrentMap<u64, u64> for UnguardedCopyMap {
+    fn with_capacity(capacity: usize) -> Self {
+        Self(SnapshotInner::with_capacity(capacity))
+    }
+
+    fn update<F: FnOnce(&mut u64)>(&self, key: &u64, f: F) -> bool {
+        let hash = self.0.hash(key);
+        let shard = &self.0.shards[self.0.shard_of_hash(hash)];
+        let mut copy = shard.table.read(HashTable::clone);
+        let Some((_, value)) = copy.find_mut(hash, |(k, _)| k == key) else {
+            return false;
+        };
+        f(value);
+        // BUG: no writer lock: another writer may have published since our
+        // copy, and this publish erases its change.
+        shard.table.publish(Arc::new(copy));
+        true
+    }
+
+    forward!(insert get remove get_or_insert_with transfer len);
+}
+// ANCHOR_END: unguarded_copy
+striped_wrapper!(UnguardedCopyMap);
+
+// ANCHOR: unsequenced_transfer
+/// **Two publishes, no sequence.** A `SnapshotMap` whose `transfer` across
+/// two shards takes both writer locks in order (no deadlock) and publishes
+/// the debited table, then the credited one, without making the shards'
+/// sequence numbers odd around them. Each publish is atomic; the pair is not. A reader
+/// between the two sees the amount in neither account.
+#[derive(Debug)]
+pub struct UnsequencedTransferMap(SnapshotInner);
+
+impl UnsequencedTransferMap {
+    /// With `shards` shards: a loom model wants two, not thousands.
+    pub fn with_shards(shards: usize) -> Self {
+        Self(SnapshotInner::with_shards_and_capacity(shards, 4))
+    }
+}
+
+impl ConcurrentMap<u64, u64> for UnsequencedTransferMap {
+    fn with_capacity(capacity: usize) -> Self {
+        Self(SnapshotInner::with_capacity(capacity))
+    }
+
+    fn transfer(&self, from: &u64, to: &u64, amount: u64) -> Result<(), TransferError> {
+        let (from_hash, to_hash) = (self.0.hash(from), self.0.hash(to));
+        let (a, b) = (
+            self.0.shard_of_hash(from_hash),
+            self.0.shard_of_hash(to_hash),
+        );
+        if a == b {
+            return self.0.transfer(from, to, amount);
+        }
+        let _first = self.0.shards[a.min(b)].writer.lock();
+        let _second = self.0.shards[a.max(b)].writer.lock();
+        let balance = |index: usize, hash, key: &u64| {
+            self.0.shards[index]
+                .table
+                .read(|table| table.find(hash, |(k, _)| k == key).map(|(_, v)| *v))
+        };
+        let (debited, credited) =
+            transfer_balances(balance(a, from_hash, from), balance(b, to_hash, to), amount)?;
+        // BUG: readers that load between these two see half a transfer.
+        self.0
+            .rewrite(a, |table| set(table, from_hash, from, debited));
+        self.0.rewrite(b, |table| set(table, to_hash, to, credited));
+        Ok(())
+    }
+
+    forward!(insert get remove update get_or_insert_with len);
+}
+// ANCHOR_END: unsequenced_transfer
+striped_wrapper!(UnsequencedTransferMap);

@@ -13,6 +13,9 @@
 //!   writers still stop the world.
 //! - [`StripedMap`] (`striped.rs`): many independently locked shards, the
 //!   idea behind `ConcurrentHashMap`.
+//! - [`SnapshotMap`] (`snapshot.rs`): reads that take no lock (copy-on-write
+//!   shards), so two readers never write to a common cache line; every write
+//!   copies a small shard.
 //!
 //! `buggy.rs` holds the bug zoo (maps that look right and are not), and
 //! `starter.rs` is the candidate's file.
@@ -194,10 +197,12 @@ where
 pub mod buggy;
 mod global_lock;
 mod rwlock;
+mod snapshot;
 #[cfg(feature = "starter")]
 pub mod starter;
 mod striped;
 
 pub use global_lock::GlobalLockMap;
 pub use rwlock::RwLockMap;
+pub use snapshot::SnapshotMap;
 pub use striped::StripedMap;

@@ -24,7 +24,7 @@ use std::hash::{BuildHasher, Hash};
 use crossbeam_utils::CachePadded;
 use hashbrown::HashTable;
 use hashbrown::hash_table::Entry;
-use kit::sync::{RwLock, RwLockWriteGuard};
+use kit::sync::RwLock;
 
 use crate::{ConcurrentMap, Counter, Striped, TransferError, self_transfer, transfer_balances};
 
@@ -90,10 +90,7 @@ where
     /// the table inside would work worse. So skip the top 7 bits and take
     /// the shard from the bits just below them, as dashmap does.
     pub(crate) fn shard_of_hash(&self, hash: u64) -> usize {
-        if self.shards.len() == 1 {
-            return 0;
-        }
-        ((hash << 7) >> self.shift) as usize
+        shard_index(hash, self.shift, self.shards.len())
     }
     // ANCHOR_END: shard_of_hash
 
@@ -234,14 +231,18 @@ where
     }
 }
 
+/// The shard of `shards` (a power of two) for a hash, whose bits from the
+/// 8th down are skipped over by `shift`: see `StripedMap::shard_of_hash`.
+pub(crate) fn shard_index(hash: u64, shift: u32, shards: usize) -> usize {
+    if shards == 1 {
+        return 0;
+    }
+    ((hash << 7) >> shift) as usize
+}
+
 /// Overwrites the value of a key known to be present.
-pub(crate) fn set<K: Eq, V>(
-    shard: &mut RwLockWriteGuard<'_, HashTable<(K, V)>>,
-    hash: u64,
-    key: &K,
-    value: V,
-) {
-    if let Some((_, slot)) = shard.find_mut(hash, |(k, _)| k == key) {
+pub(crate) fn set<K: Eq, V>(table: &mut HashTable<(K, V)>, hash: u64, key: &K, value: V) {
+    if let Some((_, slot)) = table.find_mut(hash, |(k, _)| k == key) {
         *slot = value;
     }
 }

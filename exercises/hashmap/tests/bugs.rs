@@ -5,7 +5,7 @@ mod suite;
 
 use hashmap::buggy::{
     CheckThenActMap, KeyOrderDeadlockMap, LockOrderDeadlockMap, LostUpdateMap,
-    SameShardSelfDeadlockMap, TornTransferMap,
+    SameShardSelfDeadlockMap, TornTransferMap, UnguardedCopyMap, UnsequencedTransferMap,
 };
 use hashmap::{ConcurrentMap, Counter, GlobalLockMap, Striped, TransferError};
 use kit::bugs;
@@ -39,6 +39,24 @@ fn a_torn_transfer_is_caught() {
     assert_caught(
         bugs::TORN_UPDATE,
         suite::transfers_are_never_seen_half_done::<TornTransferMap>,
+    );
+}
+
+/// Copy-on-write without the writer lock: writers erase each other's copies.
+#[test]
+fn copies_that_race_are_caught() {
+    assert_caught(
+        bugs::LOST_UPDATE,
+        suite::update_is_atomic::<UnguardedCopyMap>,
+    );
+}
+
+/// Two tables published one after the other, with nothing to tell readers.
+#[test]
+fn an_unsequenced_transfer_is_caught() {
+    assert_caught(
+        bugs::TORN_UPDATE,
+        suite::transfers_are_never_seen_half_done::<UnsequencedTransferMap>,
     );
 }
 
@@ -89,6 +107,11 @@ fn each_bug_breaks_only_its_own_method() {
     );
     assert_eq!(
         suite::transfers_conserve_and_never_deadlock::<LostUpdateMap>(),
+        Ok(())
+    );
+    assert_eq!(suite::update_is_atomic::<UnsequencedTransferMap>(), Ok(()));
+    assert_eq!(
+        suite::transfers_are_never_seen_half_done::<UnguardedCopyMap>(),
         Ok(())
     );
     // On one thread, none of them is wrong: that is what makes them bugs

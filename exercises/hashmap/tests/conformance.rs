@@ -4,7 +4,7 @@
 
 mod suite;
 
-use hashmap::{GlobalLockMap, RwLockMap, StripedMap};
+use hashmap::{GlobalLockMap, RwLockMap, SnapshotMap, StripedMap};
 use kit::stress::assert_passes as pass;
 
 /// A module of tests per implementation, so a failure names both the map and
@@ -91,10 +91,12 @@ conformance! {
     global_lock: GlobalLockMap<u64, u64>,
     rwlock: RwLockMap<u64, u64>,
     striped: StripedMap<u64, u64>,
+    snapshot: SnapshotMap<u64, u64>,
 }
 
 striped! {
     striped_stripes: StripedMap<u64, u64>,
+    snapshot_stripes: SnapshotMap<u64, u64>,
 }
 
 #[cfg(feature = "starter")]

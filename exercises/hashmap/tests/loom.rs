@@ -10,8 +10,8 @@ use std::collections::hash_map::DefaultHasher;
 use std::hash::BuildHasherDefault;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
-use hashmap::buggy::LostUpdateMap;
-use hashmap::{ConcurrentMap, Striped, StripedMap};
+use hashmap::buggy::{LostUpdateMap, UnguardedCopyMap, UnsequencedTransferMap};
+use hashmap::{ConcurrentMap, SnapshotMap, Striped, StripedMap};
 use kit::sync::{Arc, AtomicUsize, Ordering, thread};
 
 /// A fixed hasher: loom replays a model many times, and a seeded hasher
@@ -20,6 +20,13 @@ type Map = StripedMap<u64, u64, BuildHasherDefault<DefaultHasher>>;
 
 fn tiny_map() -> Map {
     Map::with_shards_and_capacity(2, 4)
+}
+
+/// The copy-on-write map, as small.
+type Snapshots = SnapshotMap<u64, u64, BuildHasherDefault<DefaultHasher>>;
+
+fn tiny_snapshots() -> Snapshots {
+    Snapshots::with_shards_and_capacity(2, 4)
 }
 
 /// Two keys that live in different shards of `map`.
@@ -51,19 +58,19 @@ where
     check(&map);
 }
 
+/// Two threads each add 1 to key 1 through `update`: both must land.
+fn two_increments<M: ConcurrentMap<u64, u64> + 'static>(map: M) {
+    map.insert(1, 0);
+    two_threads(
+        map,
+        |map, _| assert!(map.update(&1, |v| *v += 1)),
+        |map| assert_eq!(map.get(&1), Some(2), "an increment was lost"),
+    );
+}
+
 #[test]
 fn update_loses_no_increment() {
-    loom::model(|| {
-        let map = tiny_map();
-        map.insert(1, 0);
-        two_threads(
-            map,
-            |map, _| assert!(map.update(&1, |v| *v += 1)),
-            |map| {
-                assert_eq!(map.get(&1), Some(2));
-            },
-        );
-    });
+    loom::model(|| two_increments(tiny_map()));
 }
 
 #[test]
@@ -114,20 +121,56 @@ fn opposite_transfers_neither_deadlock_nor_lose_money() {
 #[test]
 fn loom_finds_the_lost_update() {
     let found = catch_unwind(AssertUnwindSafe(|| {
-        loom::model(|| {
-            let map = LostUpdateMap::with_capacity(4);
-            map.insert(1, 0);
-            two_threads(
-                map,
-                |map, _| assert!(map.update(&1, |v| *v += 1)),
-                |map| {
-                    assert_eq!(map.get(&1), Some(2), "an increment was lost");
-                },
-            );
-        });
+        loom::model(|| two_increments(LostUpdateMap::with_capacity(4)));
     }));
     assert!(
         found.is_err(),
         "loom explored every interleaving and found no lost update"
     );
+}
+
+/// Copy-on-write: two writers of one shard take turns, so neither copies a
+/// version the other is about to replace.
+#[test]
+fn snapshot_update_loses_no_increment() {
+    loom::model(|| two_increments(tiny_snapshots()));
+}
+
+/// A reader that reads `from` and then `to` while a transfer between two
+/// shards is published: once it sees the debit, it sees the credit.
+fn transfer_seen_whole<M: ConcurrentMap<u64, u64> + Striped<u64> + 'static>(map: M) {
+    let (a, b) = keys_in_two_shards(&map);
+    map.insert(a, 10);
+    map.insert(b, 10);
+    two_threads(
+        map,
+        move |map, index| {
+            if index == 0 {
+                map.transfer(&a, &b, 3).unwrap();
+            } else {
+                let (from, to) = (map.get(&a).unwrap(), map.get(&b).unwrap());
+                assert!(from + to >= 20, "read {from} then {to}: half a transfer");
+            }
+        },
+        |_| {},
+    );
+}
+
+#[test]
+fn snapshot_transfer_is_never_seen_half_done() {
+    loom::model(|| transfer_seen_whole(tiny_snapshots()));
+}
+
+/// Loom must find the bugs of copy-on-write, too: the copies that race and
+/// the transfer published in two steps.
+#[test]
+fn loom_finds_the_copy_on_write_bugs() {
+    let race = catch_unwind(AssertUnwindSafe(|| {
+        loom::model(|| two_increments(UnguardedCopyMap::with_shards(2)));
+    }));
+    assert!(race.is_err(), "loom found no race between two copies");
+    let torn = catch_unwind(AssertUnwindSafe(|| {
+        loom::model(|| transfer_seen_whole(UnsequencedTransferMap::with_shards(2)));
+    }));
+    assert!(torn.is_err(), "loom found no half-published transfer");
 }
