@@ -82,6 +82,35 @@ where
     (took, ends.into_iter().map(|end| end.2).collect())
 }
 
+/// The single-threaded baseline of a run: `state`, built by the calling
+/// thread as the shared values of [`run_once`] are, moves to one worker,
+/// which applies `ops` to it through `&mut`, with no synchronisation at
+/// all. Returns the time and the state.
+///
+/// A parallel design is worth its locks only if it beats this: McSherry,
+/// Isard and Murray's COST ("Scalability! But at what COST?", HotOS 2015)
+/// is the number of threads it needs to.
+pub fn run_alone<S, O, F>(state: S, ops: &[O], apply: F) -> (Duration, S)
+where
+    S: Send,
+    O: Sync,
+    F: Fn(&mut S, &O) + Send,
+{
+    thread::scope(|scope| {
+        scope
+            .spawn(move || {
+                let mut state = state;
+                let started = Instant::now();
+                for op in ops {
+                    apply(&mut state, op);
+                }
+                (started.elapsed(), state)
+            })
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    })
+}
+
 /// The median of some measurements (the mean of the middle two for an even
 /// count). Medians, not means: one descheduled run should not move a figure.
 pub fn median(values: &mut [f64]) -> f64 {

@@ -17,6 +17,7 @@ pub const SWEEP: Sweep = Sweep {
     bench_threads: &[1, 4, 16, 64, 256],
     baseline: "ThreadPoolCrawler",
     versus: Some(("AsyncCrawler", "ThreadPoolCrawler")),
+    single: None,
     points,
     extras: &[],
     starter: Starter {

@@ -117,6 +117,11 @@ pub struct Sweep {
     /// One more pair the book's table compares directly (ours against the
     /// peer, say).
     pub versus: Option<(&'static str, &'static str)>,
+    /// The single-threaded baseline with no synchronisation at all (a plain
+    /// `HashMap` on one thread), measured at one thread only and drawn as a
+    /// flat line across the chart: what a parallel version must beat to be
+    /// worth its locks (its COST).
+    pub single: Option<&'static str>,
     /// The points at these thread counts, prepared one at a time so that
     /// only one point's input is in memory.
     pub points: fn(&[usize]) -> Box<dyn Iterator<Item = Point>>,

@@ -40,6 +40,7 @@ impl Sweep {
         if let Some((a, b)) = self.versus {
             columns.push((format!("{a} / {b}"), Align::Right));
         }
+        columns.push(("best / best 1-thread".to_string(), Align::Right));
         let mut table = Table::new(columns);
         let mut seen: Vec<(&str, usize)> = Vec::new();
         for r in records {
@@ -59,15 +60,24 @@ impl Sweep {
             if let Some((a, b)) = self.versus {
                 row.push(ratio(of(a), of(b)));
             }
+            row.push(ratio(
+                best_at(records, point.0, point.1).map(|(_, ops)| ops),
+                best_single(records, point.0).map(|(_, ops)| ops),
+            ));
             table.row(row);
         }
         format!(
             "Throughput relative to `{}` at the same thread count{}, medians of one \
-             `cargo bench` run. This machine's scaling ceiling (independent work on 2 \
-             threads against 1) was {ceiling:.2}x.\n\n{}",
+             `cargo bench` run. The last column is the scalability that counts: the best \
+             throughput at that thread count over the best at one thread{}. Below 1.00x, \
+             no parallel design here beats one thread. This machine's scaling ceiling \
+             (independent work on 2 threads against 1) was {ceiling:.2}x.\n\n{}",
             self.baseline,
             self.versus
-                .map(|(a, b)| format!(" (the last column: `{a}` relative to `{b}`)"))
+                .map(|(a, b)| format!(" (then `{a}` relative to `{b}`)"))
+                .unwrap_or_default(),
+            self.single
+                .map(|single| format!(", `{single}` (no synchronisation at all) included"))
                 .unwrap_or_default(),
             table.markdown()
         )
@@ -177,16 +187,19 @@ pub fn table(records: &[Record], baseline: &str, unit: &str) -> String {
         ("threads".to_string(), Align::Right),
         (shown_unit, Align::Right),
         (format!("vs {short}"), Align::Right),
+        ("vs best 1-thread".to_string(), Align::Right),
     ]);
+    let against = |b: Option<f64>, r: &Record| {
+        b.map_or("-".to_string(), |b| format!("{:.2}x", r.ops_per_sec() / b))
+    };
     for r in records {
-        let base = throughput(records, &r.workload, baseline, r.threads)
-            .map_or("-".to_string(), |b| format!("{:.2}x", r.ops_per_sec() / b));
         table.row([
             r.workload.clone(),
             r.implementation.clone(),
             r.threads.to_string(),
             format!("{:.2}", r.ops_per_sec() / scale_of(unit)),
-            base,
+            against(throughput(records, &r.workload, baseline, r.threads), r),
+            against(best_single(records, &r.workload).map(|(_, ops)| ops), r),
         ]);
     }
     table.text()
@@ -205,6 +218,26 @@ pub fn throughput(
             r.workload == workload && r.implementation == implementation && r.threads == threads
         })
         .map(Record::ops_per_sec)
+}
+
+/// The fastest implementation on `workload` at `threads`, and its ops per
+/// second.
+pub fn best_at<'a>(
+    records: &'a [Record],
+    workload: &str,
+    threads: usize,
+) -> Option<(&'a str, f64)> {
+    records
+        .iter()
+        .filter(|r| r.workload == workload && r.threads == threads)
+        .map(|r| (r.implementation.as_str(), r.ops_per_sec()))
+        .max_by(|a, b| a.1.total_cmp(&b.1))
+}
+
+/// The fastest implementation on `workload` at one thread (the baseline
+/// with no synchronisation included): what scaling is measured against.
+pub fn best_single<'a>(records: &'a [Record], workload: &str) -> Option<(&'a str, f64)> {
+    best_at(records, workload, 1)
 }
 
 /// The sweep's extra tables, made from what it measured, at `scale`.

@@ -19,6 +19,7 @@ pub const SWEEP: Sweep = Sweep {
     bench_threads: &[1, 2, 4],
     baseline: "Sequential",
     versus: Some(("Rayon", "ScopedThreads")),
+    single: Some("Sequential"),
     points,
     extras: &[TIMINGS],
     starter: Starter {

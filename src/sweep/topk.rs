@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use kit::report::{Align, Table};
 use kit::workload::Queries;
-use topk::{ExactGlobal, ExactSharded, LocalMerge, SpaceSaving, Summary, TopK};
+use topk::{ExactGlobal, ExactSharded, LocalMerge, SpaceSaving, Summary, TopK, select_top};
 
 use super::{Contender, Extra, ExtraTable, Point, Scale, Starter, Sweep};
 
@@ -18,6 +18,7 @@ pub const SWEEP: Sweep = Sweep {
     bench_threads: &[1, 2, 4, 8],
     baseline: "ExactGlobal",
     versus: Some(("LocalMerge", "ExactSharded")),
+    single: Some(SINGLE),
     points,
     extras: &[ACCURACY],
     starter: Starter {
@@ -58,8 +59,11 @@ const ACCURACY: Extra = Extra {
 /// Distinct queries in the sweep's streams.
 const VOCABULARY: u64 = 100_000;
 
-/// Queries each thread records in one run.
-pub const RECORDS_PER_THREAD: usize = 1 << 16;
+/// Queries each thread records in one run: five times the vocabulary, and
+/// ten times at two threads. A real query log is far longer than its
+/// vocabulary; a stream about as long as it (the sweep's first size, 2^16)
+/// made merging per-thread counts cost as much as counting them.
+pub const RECORDS_PER_THREAD: usize = 1 << 19;
 
 /// Counters per thread for Space-Saving in the sweep.
 pub const CAPACITY: usize = 10_000;
@@ -87,27 +91,54 @@ fn point(workload: &'static str, queries: Arc<Queries>, threads: usize) -> Point
             .map(|t| queries.stream(23, t, RECORDS_PER_THREAD))
             .collect(),
     );
+    let single = (threads == 1).then(|| {
+        let (queries, streams) = (Arc::clone(&queries), Arc::clone(&streams));
+        Contender::new(SINGLE, move || alone(&queries, &streams[0]))
+    });
     Point {
         exercise: "topk",
         workload,
         threads,
         ops: (threads * RECORDS_PER_THREAD) as u64,
-        contenders: vec![
-            contender("ExactGlobal", &queries, &streams, ExactGlobal::new),
-            contender("ExactSharded", &queries, &streams, ExactSharded::new),
-            contender("LocalMerge", &queries, &streams, LocalMerge::new),
-            contender("SpaceSaving", &queries, &streams, || {
-                SpaceSaving::new(CAPACITY)
-            }),
-            #[cfg(feature = "topk-starter")]
-            contender(
-                "StarterTopK",
-                &queries,
-                &streams,
-                topk::starter::StarterTopK::new,
-            ),
-        ],
+        contenders: single
+            .into_iter()
+            .chain([
+                contender("ExactGlobal", &queries, &streams, ExactGlobal::new),
+                contender("ExactSharded", &queries, &streams, ExactSharded::new),
+                contender("LocalMerge", &queries, &streams, LocalMerge::new),
+                contender("SpaceSaving", &queries, &streams, || {
+                    SpaceSaving::new(CAPACITY)
+                }),
+                #[cfg(feature = "topk-starter")]
+                contender(
+                    "StarterTopK",
+                    &queries,
+                    &streams,
+                    topk::starter::StarterTopK::new,
+                ),
+            ])
+            .collect(),
     }
+}
+
+/// The baseline's name: exact counts in a plain `HashMap`, one thread.
+pub const SINGLE: &str = "HashMap counts, no lock";
+
+/// The baseline: `ExactGlobal` without its lock, on one thread.
+fn alone(queries: &Queries, stream: &[u32]) -> Duration {
+    let counts: HashMap<String, u64> = HashMap::new();
+    let (recording, counts) = kit::contention::run_alone(counts, stream, |counts, &q| {
+        let query = queries.text(q);
+        match counts.get_mut(query) {
+            Some(count) => *count += 1,
+            None => {
+                counts.insert(query.to_string(), 1);
+            }
+        }
+    });
+    let asking = Instant::now();
+    std::hint::black_box(select_top(counts.iter().map(|(q, &c)| (q.as_str(), c)), K));
+    recording + asking.elapsed()
 }
 
 /// One counter in the sweep: each run makes a fresh one with `make`.

@@ -110,9 +110,11 @@ fn lines_of<'a>(records: &'a [Record], workload: &str, y_scale: f64) -> Vec<(&'a
 fn draw(path: &Path, chart: &Chart<'_>) -> Result<(), Box<dyn std::error::Error>> {
     let workloads = in_order(chart.records.iter().map(|r| r.workload.as_str()));
     let implementations = in_order(chart.records.iter().map(|r| r.implementation.as_str()));
-    let colour_of = |name: &str| {
+    // Past the eighth line the colours come round again, with triangles
+    // for points instead of circles.
+    let style_of = |name: &str| {
         let index = implementations.iter().position(|n| *n == name).unwrap_or(0);
-        COLOURS[index % COLOURS.len()]
+        (COLOURS[index % COLOURS.len()], index < COLOURS.len())
     };
     let max_threads = chart
         .records
@@ -211,7 +213,21 @@ fn draw(path: &Path, chart: &Chart<'_>) -> Result<(), Box<dyn std::error::Error>
             .light_line_style(RGBColor(235, 235, 235))
             .draw()?;
         for (implementation, line) in &lines {
-            let colour = colour_of(implementation);
+            let (colour, round) = style_of(implementation);
+            // Measured at one thread only, on a chart of several: a
+            // single-threaded baseline, drawn as a dashed line across the
+            // panel so that every point can be read against it.
+            if let (1, Some((&1, &value))) = (line.len(), line.first_key_value())
+                && x_max > x_min
+            {
+                let across = [(x_min - 0.25, value), (x_max + 0.25, value)];
+                plot.draw_series(DashedLineSeries::new(across, 8, 5, colour.stroke_width(2)))?
+                    .label(format!("{implementation} (1 thread)"))
+                    .legend(move |(x, y)| {
+                        PathElement::new(vec![(x, y), (x + 7, y)], colour.stroke_width(2))
+                    });
+                continue;
+            }
             let points: Vec<(f64, f64)> = line
                 .iter()
                 .map(|(&threads, &mops)| ((threads as f64).log2(), mops))
@@ -221,11 +237,19 @@ fn draw(path: &Path, chart: &Chart<'_>) -> Result<(), Box<dyn std::error::Error>
                 .legend(move |(x, y)| {
                     PathElement::new(vec![(x, y), (x + 18, y)], colour.stroke_width(2))
                 });
-            plot.draw_series(
-                points
-                    .into_iter()
-                    .map(|p| Circle::new(p, 3, colour.filled())),
-            )?;
+            if round {
+                plot.draw_series(
+                    points
+                        .into_iter()
+                        .map(|p| Circle::new(p, 3, colour.filled())),
+                )?;
+            } else {
+                plot.draw_series(
+                    points
+                        .into_iter()
+                        .map(|p| TriangleMarker::new(p, 4, colour.filled())),
+                )?;
+            }
         }
         plot.configure_series_labels()
             .position(SeriesLabelPosition::UpperRight)

@@ -27,6 +27,7 @@ pub const SWEEP: Sweep = Sweep {
     bench_threads: &[1, 2, 4, 8],
     baseline: "RwLockTrie",
     versus: Some(("SnapshotTrie (batch 64)", "RwLockTrie")),
+    single: Some(SINGLE),
     points,
     extras: &[LATENCY, STATIC],
     starter: Starter {
@@ -93,25 +94,68 @@ fn point(
         // first write to a path copies it; later writes to it are in place.
         Contender::new(name, move || timed(&*make((*base).clone()), &log, &ops))
     };
+    let single = (threads == 1).then(|| {
+        let (log, base, ops) = (Arc::clone(log), Arc::clone(base), Arc::clone(&ops));
+        Contender::new(SINGLE, move || alone((*base).clone(), &log, &ops[0]))
+    });
     Point {
         exercise: "trie",
         workload,
         threads,
         ops: (threads * OPS_PER_THREAD) as u64,
-        contenders: vec![
-            contender("RwLockTrie", |t| Box::new(RwLockTrie::new(t))),
-            contender("ShardedTrie", |t| Box::new(ShardedTrie::new(t))),
-            contender("SnapshotTrie", |t| Box::new(SnapshotTrie::new(t))),
-            // Publishing every SNAPSHOT_BATCH updates: cheaper writes, reads
-            // up to that many updates stale.
-            contender("SnapshotTrie (batch 64)", |t| {
-                Box::new(SnapshotTrie::with_batch(t, SNAPSHOT_BATCH))
-            }),
-            #[cfg(feature = "trie-starter")]
-            contender("StarterTrie", |t| {
-                Box::new(trie::starter::StarterTrie::new(t))
-            }),
-        ],
+        contenders: single
+            .into_iter()
+            .chain([
+                contender("RwLockTrie", |t| Box::new(RwLockTrie::new(t))),
+                contender("ShardedTrie", |t| Box::new(ShardedTrie::new(t))),
+                contender("SnapshotTrie", |t| Box::new(SnapshotTrie::new(t))),
+                // Publishing every SNAPSHOT_BATCH updates: cheaper writes, reads
+                // up to that many updates stale.
+                contender("SnapshotTrie (batch 64)", |t| {
+                    Box::new(SnapshotTrie::with_batch(t, SNAPSHOT_BATCH))
+                }),
+                #[cfg(feature = "trie-starter")]
+                contender("StarterTrie", |t| {
+                    Box::new(trie::starter::StarterTrie::new(t))
+                }),
+            ])
+            .collect(),
+    }
+}
+
+/// The baseline's name: the plain `Trie`, one thread, no lock.
+pub const SINGLE: &str = "Trie, no lock";
+
+/// A histogram of suggest latencies in nanoseconds.
+fn histogram() -> Histogram<u64> {
+    Histogram::new_with_bounds(1, 60_000_000_000, 3).expect("valid histogram bounds")
+}
+
+/// One suggestion, timed into `latencies`.
+fn suggest_timed(suggest: impl FnOnce() -> Vec<(String, u64)>, latencies: &mut Histogram<u64>) {
+    let started = Instant::now();
+    std::hint::black_box(suggest());
+    let nanos = started.elapsed().as_nanos() as u64;
+    latencies.saturating_record(nanos.max(1));
+}
+
+/// The baseline: the services' own `Trie`, owned by one thread, with no
+/// lock and no copy.
+fn alone(trie: Trie, log: &Log, ops: &[Op]) -> Sample {
+    let (took, (_, latency)) = kit::contention::run_alone(
+        (trie, histogram()),
+        ops,
+        |(trie, latencies), op| match *op {
+            Op::Suggest { sentence, len } => {
+                suggest_timed(|| trie.suggest(log.prefix(sentence, len), 3), latencies)
+            }
+            Op::Record { sentence } => trie.record(&log.sentences[sentence as usize], 1),
+        },
+    );
+    Sample {
+        took,
+        phases: Vec::new(),
+        latency: Some(latency),
     }
 }
 
@@ -123,13 +167,10 @@ fn timed(service: &(impl Suggester + ?Sized), log: &Log, ops: &[Vec<Op>]) -> Sam
     let (took, histograms) = kit::contention::run_with_state(
         service,
         ops,
-        || Histogram::<u64>::new_with_bounds(1, 60_000_000_000, 3).expect("valid histogram bounds"),
+        histogram,
         |service, op, latencies| match *op {
             Op::Suggest { sentence, len } => {
-                let started = Instant::now();
-                std::hint::black_box(service.suggest(log.prefix(sentence, len), 3));
-                let nanos = started.elapsed().as_nanos() as u64;
-                latencies.saturating_record(nanos.max(1));
+                suggest_timed(|| service.suggest(log.prefix(sentence, len), 3), latencies)
             }
             Op::Record { sentence } => service.record(&log.sentences[sentence as usize], 1),
         },
