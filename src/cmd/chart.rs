@@ -1,4 +1,5 @@
-//! `concur chart FILE.csv...`: redraws contention charts from their CSVs.
+//! `concur chart FILE.csv...`: redraws contention charts, and the tables of
+//! ratios beside them, from their CSVs.
 
 use std::path::PathBuf;
 
@@ -16,6 +17,8 @@ pub fn run(args: &Args) -> Result<()> {
     for csv in &args.csv {
         let svg = concur::sweep::redraw(csv).map_err(|e| anyhow!(e))?;
         println!("wrote {}", svg.display());
+        let summary = concur::sweep::rewrite_summary(csv).map_err(|e| anyhow!(e))?;
+        println!("wrote {}", summary.display());
     }
     Ok(())
 }

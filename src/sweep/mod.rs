@@ -25,8 +25,8 @@ use kit::report::Record;
 
 pub use measure::{Measured, guarded, measure_interleaved};
 pub use report::{
-    book_charts_dir, contention_dir, extra_tables, redraw, scale_of, table, throughput,
-    write_extras, write_results,
+    book_charts_dir, contention_dir, extra_tables, redraw, rewrite_summary, scale_of, table,
+    throughput, write_extras, write_results,
 };
 
 /// What one run of a contender measured.

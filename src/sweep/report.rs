@@ -76,9 +76,17 @@ impl Sweep {
             self.versus
                 .map(|(a, b)| format!(" (then `{a}` relative to `{b}`)"))
                 .unwrap_or_default(),
-            self.single
-                .map(|single| format!(", `{single}` (no synchronisation at all) included"))
-                .unwrap_or_default(),
+            // A CSV from before the baseline existed says so.
+            match self.single {
+                Some(single) if records.iter().any(|r| r.implementation == single) => {
+                    format!(", `{single}` (no synchronisation at all) included")
+                }
+                Some(single) => format!(
+                    " (this run had no `{single}`, the baseline with no \
+                     synchronisation)"
+                ),
+                None => String::new(),
+            },
             table.markdown()
         )
     }
@@ -151,17 +159,33 @@ fn draw_contention(
 /// charts are drawn.
 pub fn redraw(csv: &Path) -> Result<PathBuf, String> {
     let (records, lines) = read_rows::<Record>(csv).map_err(|e| e.to_string())?;
-    let exercise = records
-        .first()
-        .map(|r| r.exercise.clone())
-        .ok_or_else(|| format!("{}: no records to draw", csv.display()))?;
-    let sweep = sweeps()
-        .into_iter()
-        .find(|s| s.exercise == exercise)
-        .ok_or_else(|| format!("{}: no sweep called {exercise:?}", csv.display()))?;
+    let sweep = sweep_of(csv)?;
     let svg = csv.with_extension("svg");
     draw_contention(&svg, sweep.title, sweep.unit, &records, &lines)?;
     Ok(svg)
+}
+
+/// Rewrites the table of ratios beside a sweep's CSV (`hashmap.csv` ->
+/// `hashmap-summary.md`) from the CSV alone, as `cargo bench` writes it.
+pub fn rewrite_summary(csv: &Path) -> Result<PathBuf, String> {
+    let sweep = sweep_of(csv)?;
+    let summary = sweep.summary_of_csv(csv)?;
+    let path = csv.with_file_name(format!("{}-summary.md", sweep.exercise));
+    std::fs::write(&path, summary).map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(path)
+}
+
+/// The sweep whose records a CSV holds.
+fn sweep_of(csv: &Path) -> Result<super::Sweep, String> {
+    let (records, _) = read_rows::<Record>(csv).map_err(|e| e.to_string())?;
+    let exercise = records
+        .first()
+        .map(|r| r.exercise.clone())
+        .ok_or_else(|| format!("{}: no records", csv.display()))?;
+    sweeps()
+        .into_iter()
+        .find(|s| s.exercise == exercise)
+        .ok_or_else(|| format!("{}: no sweep called {exercise:?}", csv.display()))
 }
 
 /// What a unit divides ops per second by: a million for "million ops/s"

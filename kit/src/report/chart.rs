@@ -171,10 +171,10 @@ fn draw(path: &Path, chart: &Chart<'_>) -> Result<(), Box<dyn std::error::Error>
                 high + (high - low + 1.0) * (0.15 + 0.07 * lines.len() as f64),
             )
         } else {
-            (
-                0.0,
-                values().fold(0.0_f64, f64::max) * (1.2 + 0.07 * lines.len() as f64),
-            )
+            // The legend takes about a twentieth of the panel a line:
+            // the top that much of it stays clear of the data.
+            let legend = (0.055 * lines.len() as f64).min(0.6);
+            (0.0, values().fold(0.0_f64, f64::max) * 1.1 / (1.0 - legend))
         };
         let mut plot = ChartBuilder::on(panel)
             .caption(*workload, (FONT, 18))
