@@ -31,7 +31,17 @@ fn bench_hashmap_prints_a_row_per_map_and_workload_and_writes_the_csv() {
     assert!(out.status.success(), "stderr: {}", text(&out.stderr));
     let stdout = text(&out.stdout);
     for workload in ["read-heavy", "exchange", "rapid-grow", "exchange-zipf"] {
-        for map in ["GlobalLockMap", "RwLockMap", "StripedMap", "dashmap"] {
+        let maps = [
+            "GlobalLockMap",
+            "RwLockMap",
+            "StripedMap",
+            "SnapshotMap",
+            "dashmap",
+            "papaya",
+            "scc::HashMap",
+            "scc::HashIndex",
+        ];
+        for map in maps {
             for threads in ["1", "2"] {
                 let found = stdout.lines().any(|line| {
                     let fields: Vec<&str> = line.split_whitespace().collect();
@@ -47,10 +57,19 @@ fn bench_hashmap_prints_a_row_per_map_and_workload_and_writes_the_csv() {
 
     let (records, fingerprint) =
         kit::report::read_rows::<kit::report::Record>(&csv).expect("a CSV concur can read back");
+    // Nine maps at each thread count, and the baseline with no lock (a
+    // plain HashMap) at one thread only.
     assert_eq!(
         records.len(),
-        4 * 5 * 2,
-        "4 workloads x 5 maps x 2 thread counts"
+        4 * (9 * 2 + 1),
+        "4 workloads x (9 maps x 2 thread counts + the baseline at 1 thread)"
+    );
+    assert!(
+        records
+            .iter()
+            .filter(|r| r.implementation == "HashMap, no lock")
+            .all(|r| r.threads == 1),
+        "the baseline runs on one thread only"
     );
     assert!(
         records

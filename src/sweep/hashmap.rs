@@ -135,10 +135,16 @@ fn contender<M: BenchMap + 'static>(
     Contender::new(name, move || time(&workload, &ops, make(workload.capacity)))
 }
 
-/// Operations each thread applies in one run. Enough that a run lasts
-/// milliseconds (so spawning threads is noise), few enough that a sweep of
-/// 80 configurations stays within a few minutes.
-pub const OPS_PER_THREAD: usize = 1 << 18;
+/// Operations each thread applies in one run: tens of milliseconds, so
+/// that pulling the table into a core's cache at the start is a small part
+/// of a run (the run-length table measures how small). A debug build
+/// measures nothing worth keeping (`concur bench` warns so); its runs are
+/// short, so that the CLI's tests stay quick.
+pub const OPS_PER_THREAD: usize = if cfg!(debug_assertions) {
+    1 << 14
+} else {
+    1 << 18
+};
 
 /// The seed every sweep uses: the same operations on every run and machine.
 pub const SEED: u64 = 0xC0_FFEE;
