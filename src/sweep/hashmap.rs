@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::collections::hash_map::RandomState;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use dashmap::DashMap;
 use hashmap::{ConcurrentMap, GlobalLockMap, RwLockMap, SnapshotMap, StripedMap};
@@ -14,6 +14,7 @@ use kit::workload::{KeyDist, Mix, Op};
 
 use kit::report::{Align, Table};
 
+use super::timing::{histogram, merged, timed};
 use super::{
     Contender, Extra, ExtraTable, Measured, Point, Scale, Starter, Sweep, measure_interleaved,
 };
@@ -441,17 +442,6 @@ impl InsertLatency {
     }
 }
 
-fn nanos_histogram() -> Histogram<u64> {
-    Histogram::new_with_bounds(1, 60_000_000_000, 3).expect("valid histogram bounds")
-}
-
-/// Times `insert` into `latencies`.
-fn timed_insert(insert: impl FnOnce(), latencies: &mut Histogram<u64>) {
-    let started = Instant::now();
-    insert();
-    latencies.saturating_record((started.elapsed().as_nanos() as u64).max(1));
-}
-
 /// One run of the workload on a fresh map, every insert timed.
 fn latency<M: BenchMap>(
     name: &str,
@@ -463,9 +453,11 @@ fn latency<M: BenchMap>(
     let (_, histograms) = kit::contention::run_with_state(
         &map,
         ops,
-        nanos_histogram,
+        histogram,
         |map, op, latencies| match *op {
-            Op::Insert(key) => timed_insert(|| map.insert(key, key), latencies),
+            Op::Insert(key) => {
+                timed(|| map.insert(key, key), latencies);
+            }
             Op::Read(key) => {
                 std::hint::black_box(map.get(key));
             }
@@ -473,11 +465,7 @@ fn latency<M: BenchMap>(
             Op::Update(key) => map.update(key),
         },
     );
-    let mut all = nanos_histogram();
-    for histogram in &histograms {
-        let _ = all.add(histogram);
-    }
-    InsertLatency::of(name, ops.len(), &all)
+    InsertLatency::of(name, ops.len(), &merged(&histograms))
 }
 
 /// The same for the baseline, one thread's operations.
@@ -485,10 +473,10 @@ fn latency_alone(workload: &Workload, ops: &[Op]) -> InsertLatency {
     let map: HashMap<u64, u64, RandomState> =
         HashMap::with_capacity_and_hasher(workload.capacity, RandomState::new());
     let (_, (_, latencies)) = kit::contention::run_alone(
-        (map, nanos_histogram()),
+        (map, histogram()),
         ops,
         |(map, latencies), op| match *op {
-            Op::Insert(key) => timed_insert(
+            Op::Insert(key) => timed(
                 || {
                     map.insert(key, key);
                 },

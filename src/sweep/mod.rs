@@ -14,6 +14,7 @@ pub mod hashmap;
 mod measure;
 mod report;
 pub mod segment;
+pub(crate) mod timing;
 pub mod topk;
 pub mod trie;
 

@@ -4,6 +4,7 @@ use kit::report::{Align, Table};
 
 use super::MIXES;
 use crate::sweep::Measured;
+use crate::sweep::timing::merged;
 
 /// Suggest latency of one configuration: a row of `trie-latency.csv`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -22,11 +23,7 @@ pub fn latency_rows(measured: &[Measured]) -> Vec<Latency> {
     let mut rows: Vec<Latency> = measured
         .iter()
         .filter_map(|m| {
-            let mut runs = m.samples.iter().filter_map(|s| s.latency.as_ref());
-            let mut all = runs.next()?.clone();
-            for h in runs {
-                let _ = all.add(h);
-            }
+            let all = merged(m.samples.iter().filter_map(|s| s.latency.as_ref()));
             (!all.is_empty()).then(|| Latency {
                 workload: m.record.workload.clone(),
                 implementation: m.record.implementation.clone(),

@@ -8,11 +8,11 @@ mod log;
 mod static_peer;
 
 use std::sync::Arc;
-use std::time::Instant;
 
 use hdrhistogram::Histogram;
 use trie::{RwLockTrie, ShardedTrie, SnapshotTrie, Suggester, Trie};
 
+use super::timing::{self, histogram, merged};
 use super::{Contender, Extra, ExtraTable, Point, Sample, Scale, Starter, Sweep};
 
 pub use latency::{Latency, latency_markdown, latency_rows};
@@ -126,17 +126,9 @@ fn point(
 /// The baseline's name: the plain `Trie`, one thread, no lock.
 pub const SINGLE: &str = "Trie, no lock";
 
-/// A histogram of suggest latencies in nanoseconds.
-fn histogram() -> Histogram<u64> {
-    Histogram::new_with_bounds(1, 60_000_000_000, 3).expect("valid histogram bounds")
-}
-
 /// One suggestion, timed into `latencies`.
 fn suggest_timed(suggest: impl FnOnce() -> Vec<(String, u64)>, latencies: &mut Histogram<u64>) {
-    let started = Instant::now();
-    std::hint::black_box(suggest());
-    let nanos = started.elapsed().as_nanos() as u64;
-    latencies.saturating_record(nanos.max(1));
+    std::hint::black_box(timing::timed(suggest, latencies));
 }
 
 /// The baseline: the services' own `Trie`, owned by one thread, with no
@@ -175,13 +167,9 @@ fn timed(service: &(impl Suggester + ?Sized), log: &Log, ops: &[Vec<Op>]) -> Sam
             Op::Record { sentence } => service.record(&log.sentences[sentence as usize], 1),
         },
     );
-    let mut all = Histogram::new_from(&histograms[0]);
-    for histogram in &histograms {
-        let _ = all.add(histogram);
-    }
     Sample {
         took,
         phases: Vec::new(),
-        latency: Some(all),
+        latency: Some(merged(&histograms)),
     }
 }

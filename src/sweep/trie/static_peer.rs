@@ -3,11 +3,11 @@
 use std::time::Instant;
 
 use fst::{Automaton, IntoStreamer, Streamer};
-use hdrhistogram::Histogram;
 use kit::report::{Align, Table};
 use trie::{RwLockTrie, Suggester, rank};
 
 use super::{Log, Op};
+use crate::sweep::timing::{histogram, timed};
 
 /// One line of the static comparison: top-3 suggestions for the log's
 /// prefixes on one thread, no updates.
@@ -30,14 +30,14 @@ pub fn static_comparison(queries: usize) -> Vec<Static> {
     let trie = log.trie();
     let fst = FstPeer::new(&log);
     let measure = |implementation: &'static str, service: &dyn Suggester| {
-        let mut latencies =
-            Histogram::<u64>::new_with_bounds(1, 60_000_000_000, 3).expect("valid bounds");
+        let mut latencies = histogram();
         let started = Instant::now();
         for op in &ops {
             if let Op::Suggest { sentence, len } = *op {
-                let one = Instant::now();
-                std::hint::black_box(service.suggest(log.prefix(sentence, len), 3));
-                latencies.saturating_record((one.elapsed().as_nanos() as u64).max(1));
+                std::hint::black_box(timed(
+                    || service.suggest(log.prefix(sentence, len), 3),
+                    &mut latencies,
+                ));
             }
         }
         Static {
