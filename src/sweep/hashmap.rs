@@ -450,11 +450,8 @@ fn latency<M: BenchMap>(
     make: fn(usize) -> M,
 ) -> InsertLatency {
     let map = make(workload.capacity);
-    let (_, histograms) = kit::contention::run_with_state(
-        &map,
-        ops,
-        histogram,
-        |map, op, latencies| match *op {
+    let (_, histograms) =
+        kit::contention::run_with_state(&map, ops, histogram, |map, op, latencies| match *op {
             Op::Insert(key) => {
                 timed(|| map.insert(key, key), latencies);
             }
@@ -463,8 +460,7 @@ fn latency<M: BenchMap>(
             }
             Op::Remove(key) => map.remove(key),
             Op::Update(key) => map.update(key),
-        },
-    );
+        });
     InsertLatency::of(name, ops.len(), &merged(&histograms))
 }
 
@@ -472,10 +468,8 @@ fn latency<M: BenchMap>(
 fn latency_alone(workload: &Workload, ops: &[Op]) -> InsertLatency {
     let map: HashMap<u64, u64, RandomState> =
         HashMap::with_capacity_and_hasher(workload.capacity, RandomState::new());
-    let (_, (_, latencies)) = kit::contention::run_alone(
-        (map, histogram()),
-        ops,
-        |(map, latencies), op| match *op {
+    let (_, (_, latencies)) =
+        kit::contention::run_alone((map, histogram()), ops, |(map, latencies), op| match *op {
             Op::Insert(key) => timed(
                 || {
                     map.insert(key, key);
@@ -493,8 +487,7 @@ fn latency_alone(workload: &Workload, ops: &[Op]) -> InsertLatency {
                     *v = v.wrapping_add(1);
                 }
             }
-        },
-    );
+        });
     InsertLatency::of(SINGLE, 1, &latencies)
 }
 

@@ -90,12 +90,10 @@ where
         let per_shard = capacity.div_ceil(shards);
         Self {
             shards: (0..shards)
-                .map(|_| {
-                    Shard {
-                        table: Snapshot::new(HashTable::with_capacity(per_shard)),
-                        writer: Mutex::new(()),
-                        sequence: AtomicU64::new(0),
-                    }
+                .map(|_| Shard {
+                    table: Snapshot::new(HashTable::with_capacity(per_shard)),
+                    writer: Mutex::new(()),
+                    sequence: AtomicU64::new(0),
                 })
                 .collect(),
             shift: 64 - shards.trailing_zeros(),
