@@ -54,6 +54,10 @@ fn bench_hashmap_prints_a_row_per_map_and_workload_and_writes_the_csv() {
         }
     }
     assert!(stdout.contains("scaling ceiling"), "{stdout}");
+    assert!(
+        stdout.contains("cache-line hand-off between 2 cores: "),
+        "the run says how fast a line moved between the cores: {stdout}"
+    );
 
     let (records, fingerprint) =
         kit::report::read_rows::<kit::report::Record>(&csv).expect("a CSV concur can read back");

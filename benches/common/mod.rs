@@ -14,8 +14,8 @@ use concur::sweep::{
     write_results,
 };
 use criterion::{BenchmarkId, Criterion, Throughput};
-use kit::contention::{busy_warning, scaling_ceiling};
-use kit::report::ceiling_note;
+use kit::contention::{busy_warning, line_handoff_ns, scaling_ceiling};
+use kit::report::{ceiling_note, handoff_note};
 
 /// `cargo bench -- --test`: run everything once, keep no figures.
 pub fn test_mode() -> bool {
@@ -105,7 +105,7 @@ pub fn run(criterion: &mut Criterion, sweep: Sweep) -> Vec<Measured> {
         return measured;
     }
 
-    let notes = vec![ceiling_note(2, ceiling)];
+    let notes = vec![ceiling_note(2, ceiling), handoff_note(&line_handoff_ns(9))];
     if let Some(warning) = busy_warning(ceiling) {
         eprintln!("{warning}");
     }

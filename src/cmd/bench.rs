@@ -14,13 +14,13 @@ use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 use concur::sweep::{
-    Scale, Sweep, extra_tables, measure_interleaved, sweeps, table, write_results,
+    Point, Scale, Sweep, extra_tables, measure_together, sweeps, table, write_results,
 };
 use concur::workflow::progress::{Progress, stored_state};
 use concur::workflow::{exercise, root};
-use kit::contention::{busy_warning, scaling_ceiling};
+use kit::contention::{busy_warning, line_handoff_ns, scaling_ceiling};
 use kit::progress::Steps;
-use kit::report::{Record, ceiling_note};
+use kit::report::{Record, ceiling_note, handoff_note};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -116,14 +116,20 @@ pub fn run(args: &Args) -> Result<()> {
         let mut measured = Vec::new();
         let mut skipped: BTreeMap<String, String> = BTreeMap::new();
         let points: Vec<_> = (sweep.points)(&args.threads).collect();
-        let steps = Steps::new(Some(points.len() as u64), args.quiet);
-        for point in points {
+        // A workload's thread counts are measured together, so that the
+        // ratio of two threads to one compares the same moments.
+        let workloads = points.chunk_by(|a, b| a.workload == b.workload);
+        let steps = Steps::new(Some(workloads.clone().count() as u64), args.quiet);
+        for together in workloads {
             steps.show(&format!(
-                "{}: {} with {} thread(s)",
-                point.exercise, point.workload, point.threads
+                "{}: {} with {} thread counts at once",
+                together[0].exercise,
+                together[0].workload,
+                together.len()
             ));
-            measured.extend(measure_interleaved(
-                &point,
+            let together: Vec<&Point> = together.iter().collect();
+            measured.extend(measure_together(
+                &together,
                 budget,
                 MIN_RUNS,
                 |name, why| {
@@ -155,7 +161,9 @@ pub fn run(args: &Args) -> Result<()> {
     if let Some(warning) = busy_warning(ceiling) {
         println!("{warning}");
     }
-    let notes = vec![note];
+    let handoff = handoff_note(&line_handoff_ns(9));
+    println!("{handoff}");
+    let notes = vec![note, handoff];
     let (title, unit) = match chosen.as_slice() {
         [one] => (one.title, one.unit),
         _ => ("throughput against threads", "million per second"),

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use kit::report::Record;
 
-use super::{Point, Sample};
+use super::{Contender, Point, Sample};
 
 /// A contender's result at a point: its record (the median run), and every
 /// run's sample for the tables that look inside runs.
@@ -35,10 +35,28 @@ pub fn measure_interleaved(
     point: &Point,
     budget: Duration,
     min_runs: usize,
+    skipped: impl FnMut(&str, &str),
+) -> Vec<Measured> {
+    measure_together(&[point], budget, min_runs, skipped)
+}
+
+/// [`measure_interleaved`] over several points at once: every contender of
+/// every point in one round. On a shared machine the speed of memory moves
+/// from one second to the next (another tenant's work), so a ratio between
+/// two points, one thread against two, is honest only if both were
+/// measured in the same moments.
+pub fn measure_together(
+    points: &[&Point],
+    budget: Duration,
+    min_runs: usize,
     mut skipped: impl FnMut(&str, &str),
 ) -> Vec<Measured> {
-    let mut alive: Vec<usize> = (0..point.contenders.len()).collect();
-    let mut runs: Vec<Vec<Sample>> = vec![Vec::new(); point.contenders.len()];
+    let all: Vec<(&Point, &Contender)> = points
+        .iter()
+        .flat_map(|point| point.contenders.iter().map(move |c| (*point, c)))
+        .collect();
+    let mut alive: Vec<usize> = (0..all.len()).collect();
+    let mut runs: Vec<Vec<Sample>> = vec![Vec::new(); all.len()];
     let started = std::time::Instant::now();
     // Round-robin, so that a slow moment of the machine hits all alike.
     while !alive.is_empty()
@@ -46,7 +64,7 @@ pub fn measure_interleaved(
             || alive.iter().any(|&i| runs[i].len() < min_runs))
     {
         alive.retain(|&i| {
-            let contender = &point.contenders[i];
+            let contender = all[i].1;
             match guarded(|| (contender.run)()) {
                 Ok(sample) => {
                     runs[i].push(sample);
@@ -60,12 +78,10 @@ pub fn measure_interleaved(
             }
         });
     }
-    point
-        .contenders
-        .iter()
+    all.into_iter()
         .zip(runs)
         .filter(|(_, runs)| !runs.is_empty())
-        .map(|(contender, runs)| Measured::of(point, contender.name, runs))
+        .map(|((point, contender), runs)| Measured::of(point, contender.name, runs))
         .collect()
 }
 

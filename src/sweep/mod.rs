@@ -24,7 +24,7 @@ use std::time::Duration;
 use hdrhistogram::Histogram;
 use kit::report::Record;
 
-pub use measure::{Measured, guarded, measure_interleaved};
+pub use measure::{Measured, guarded, measure_interleaved, measure_together};
 pub use report::{
     book_charts_dir, contention_dir, extra_tables, redraw, rewrite_summary, scale_of, table,
     throughput, write_extras, write_results,

@@ -8,7 +8,13 @@
 /// everything else. Empty lines are left out.
 pub fn caption(lines: &[String], with_python: bool) -> Vec<String> {
     let machine = ["cores:", "cpu:", "rustc:", "commit:"];
-    let run = [CEILING, LEGACY_CEILING, "embedded python", "python:"];
+    let run = [
+        CEILING,
+        LEGACY_CEILING,
+        HANDOFF,
+        "embedded python",
+        "python:",
+    ];
     let is = |line: &str, keys: &[&str]| keys.iter().any(|k| line.starts_with(k));
     let join = |keep: &dyn Fn(&str) -> bool| {
         lines
@@ -19,7 +25,7 @@ pub fn caption(lines: &[String], with_python: bool) -> Vec<String> {
             .join("; ")
     };
     let first = join(&|l| is(l, &machine));
-    let second = join(&|l| is(l, &run[..3]) || (with_python && l.starts_with("python:")));
+    let second = join(&|l| is(l, &run[..4]) || (with_python && l.starts_with("python:")));
     let third = join(&|l| !is(l, &machine) && !is(l, &run));
     [first, second, third]
         .into_iter()
@@ -35,6 +41,26 @@ const LEGACY_CEILING: &str = "scaling ceiling: ";
 /// `threads` threads of independent work ran than one, in the same run.
 pub fn ceiling_note(threads: usize, ceiling: f64) -> String {
     format!("{CEILING}{threads} threads of independent work: {ceiling:.2}x")
+}
+
+const HANDOFF: &str = "cache-line hand-off between 2 cores: ";
+
+/// The note that records how long a cache line took to move between the
+/// two cores (`kit::contention::line_handoff_ns`): the fastest and slowest
+/// sample and the median. A wide range means the host moved the virtual
+/// cores during the run, and figures above one thread moved with it.
+pub fn handoff_note(samples: &[f64]) -> String {
+    let mut sorted = samples.to_vec();
+    if sorted.is_empty() {
+        return format!("{HANDOFF}not measured");
+    }
+    let median = crate::contention::median(&mut sorted);
+    format!(
+        "{HANDOFF}{:.0}-{:.0} ns (median {median:.0} ns of {})",
+        sorted[0],
+        sorted[sorted.len() - 1],
+        sorted.len()
+    )
 }
 
 /// The scaling ceiling recorded in a CSV's `#` lines, if any.
@@ -62,6 +88,18 @@ mod tests {
             Some(1.95)
         );
         assert_eq!(ceiling_from_notes(&["cores: 2".into()]), None);
+    }
+
+    #[test]
+    fn the_handoff_note_gives_the_range_and_the_median() {
+        assert_eq!(
+            handoff_note(&[250.0, 55.0, 240.0]),
+            "cache-line hand-off between 2 cores: 55-250 ns (median 240 ns of 3)"
+        );
+        assert_eq!(
+            handoff_note(&[]),
+            "cache-line hand-off between 2 cores: not measured"
+        );
     }
 
     #[test]

@@ -15,7 +15,7 @@ mod fingerprint;
 mod markdown;
 mod record;
 
-pub use caption::{caption, ceiling_from_notes, ceiling_note};
+pub use caption::{caption, ceiling_from_notes, ceiling_note, handoff_note};
 pub use chart::{Chart, draw_svg};
 pub use csv::{read_rows, write_rows};
 pub use fingerprint::{Fingerprint, peak_rss_bytes};
