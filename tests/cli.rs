@@ -42,6 +42,9 @@ fn bench_hashmap_prints_a_row_per_map_and_workload_and_writes_the_csv() {
             "scc::HashIndex",
         ];
         for map in maps {
+            if workload == "rapid-grow" && map == "SnapshotMap" {
+                continue; // left out there: each run costs the square of its length
+            }
             for threads in ["1", "2"] {
                 let found = stdout.lines().any(|line| {
                     let fields: Vec<&str> = line.split_whitespace().collect();
@@ -61,12 +64,13 @@ fn bench_hashmap_prints_a_row_per_map_and_workload_and_writes_the_csv() {
 
     let (records, fingerprint) =
         kit::report::read_rows::<kit::report::Record>(&csv).expect("a CSV concur can read back");
-    // Nine maps at each thread count, and the baseline with no lock (a
-    // plain HashMap) at one thread only.
+    // Nine maps at each thread count (eight on rapid-grow, where
+    // SnapshotMap is left out), and the baseline with no lock (a plain
+    // HashMap) at one thread only.
     assert_eq!(
         records.len(),
-        4 * (9 * 2 + 1),
-        "4 workloads x (9 maps x 2 thread counts + the baseline at 1 thread)"
+        4 * (9 * 2 + 1) - 2,
+        "4 workloads x (9 maps x 2 thread counts + the baseline at 1 thread), less SnapshotMap on rapid-grow"
     );
     assert!(
         records
