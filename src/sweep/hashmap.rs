@@ -24,7 +24,7 @@ pub const SWEEP: Sweep = Sweep {
     exercise: "hashmap",
     title: "hashmap: throughput against threads",
     unit: "million ops/s",
-    bench_threads: &[1, 2, 4, 8],
+    bench_threads: &[1, 2, 4],
     baseline: "GlobalLockMap",
     versus: Some(("StripedMap", "dashmap")),
     single: Some(SINGLE),

@@ -15,7 +15,7 @@ pub const SWEEP: Sweep = Sweep {
     exercise: "topk",
     title: "topk: queries recorded per second against threads",
     unit: "million queries/s",
-    bench_threads: &[1, 2, 4, 8],
+    bench_threads: &[1, 2, 4],
     baseline: "ExactGlobal",
     versus: Some(("LocalMerge", "ExactSharded")),
     single: Some(SINGLE),

@@ -26,9 +26,21 @@ impl Fingerprint {
             python: first_line("python3", &["--version"]).unwrap_or_else(unknown),
             commit: first_line("git", &["rev-parse", "--short=12", "HEAD"])
                 .map(|commit| {
-                    let dirty =
-                        first_line("git", &["status", "--porcelain", "--untracked-files=no"])
-                            .is_some();
+                    // The figures a run writes into the book are its output,
+                    // not a change to what it measures: a bench that has
+                    // refreshed one chart is still measuring a clean commit.
+                    let dirty = first_line(
+                        "git",
+                        &[
+                            "status",
+                            "--porcelain",
+                            "--untracked-files=no",
+                            "--",
+                            ":/",
+                            ":(top,exclude)book/src/charts",
+                        ],
+                    )
+                    .is_some();
                     if dirty {
                         format!("{commit}+changes")
                     } else {

@@ -24,7 +24,7 @@ pub const SWEEP: Sweep = Sweep {
     exercise: "trie",
     title: "trie: operations per second against threads",
     unit: "million ops/s",
-    bench_threads: &[1, 2, 4, 8],
+    bench_threads: &[1, 2, 4],
     baseline: "RwLockTrie",
     versus: Some(("SnapshotTrie (batch 64)", "RwLockTrie")),
     single: Some(SINGLE),
