@@ -10,8 +10,8 @@
 use std::time::Duration;
 
 use concur::sweep::{
-    Measured, Scale, Sweep, book_charts_dir, contention_dir, extra_tables, guarded, write_extras,
-    write_results,
+    Measured, Point, Scale, Sweep, book_charts_dir, contention_dir, extra_tables, guarded,
+    measure_together, write_extras, write_results,
 };
 use criterion::{BenchmarkId, Criterion, Throughput};
 use kit::contention::{busy_warning, line_handoff_ns, scaling_ceiling};
@@ -45,12 +45,13 @@ pub fn write_tables(files: &[(&str, &str)], to_book: bool) {
     }
 }
 
-/// Criterion settings that keep a configuration to about 1.5 s, so an
-/// exercise of 80-100 configurations stays within 3 minutes.
+/// Criterion settings that keep a configuration to about half a second:
+/// criterion is here for its statistics and its comparison with the last
+/// run, and the figures come from [`measure_interleaved_pass`].
 pub fn criterion() -> Criterion {
     Criterion::default()
-        .warm_up_time(Duration::from_millis(300))
-        .measurement_time(Duration::from_millis(900))
+        .warm_up_time(Duration::from_millis(100))
+        .measurement_time(Duration::from_millis(300))
         .sample_size(10)
         .nresamples(10_000)
         .without_plots()
@@ -65,42 +66,85 @@ pub fn bench(sweep: Sweep) {
     criterion.final_summary();
 }
 
-/// Benches every point of `sweep`, writes its CSV and chart and its extra
-/// tables, and returns what it measured.
+/// What a bench was asked to run: no filter, or the configurations whose
+/// criterion name (`exercise/workload/implementation/threads`) contains one
+/// of the filters given on the command line.
+fn selected(id: &str) -> bool {
+    let filters: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|arg| !arg.starts_with('-'))
+        .collect();
+    filters.is_empty() || filters.iter().any(|f| id.contains(f.as_str()))
+}
+
+/// Seconds of runs each configuration gets in the interleaved pass.
+const PASS_BUDGET: Duration = Duration::from_millis(400);
+
+/// The figures: every implementation of a workload, at every thread count,
+/// round-robin (`measure_together`), so that a ratio between two of them
+/// compares runs from the same seconds. Criterion measures one
+/// configuration after another, and on a shared machine the speed of
+/// memory moves between them.
+fn measure_interleaved_pass(sweep: &Sweep) -> Vec<Measured> {
+    let (budget, min_runs) = if test_mode() {
+        (Duration::ZERO, 1)
+    } else {
+        (PASS_BUDGET, 5)
+    };
+    let points: Vec<Point> = (sweep.points)(sweep.bench_threads)
+        .map(|mut point| {
+            let prefix = format!("{}/{}/", point.exercise, point.workload);
+            let threads = point.threads;
+            point
+                .contenders
+                .retain(|c| selected(&format!("{prefix}{}/{threads}", c.name)));
+            point
+        })
+        .filter(|point| !point.contenders.is_empty())
+        .collect();
+    let mut measured = Vec::new();
+    for together in points.chunk_by(|a, b| a.workload == b.workload) {
+        let together: Vec<&Point> = together.iter().collect();
+        measured.extend(measure_together(
+            &together,
+            budget,
+            min_runs,
+            |name, why| {
+                eprintln!("skipping {name}: {why}");
+            },
+        ));
+    }
+    measured
+}
+
+/// Benches every point of `sweep` under criterion, then measures the
+/// figures in one interleaved pass, writes its CSV and chart and its extra
+/// tables, and returns what the pass measured.
 pub fn run(criterion: &mut Criterion, sweep: Sweep) -> Vec<Measured> {
     let ceiling = scaling_ceiling(2, 7);
-    let mut measured = Vec::new();
     let mut expected = 0;
     for point in (sweep.points)(sweep.bench_threads) {
+        expected += point.contenders.len();
+        // `--test` runs each configuration once, in the pass below.
+        if test_mode() {
+            continue;
+        }
         let mut group = criterion.benchmark_group(format!("{}/{}", point.exercise, point.workload));
         group.throughput(Throughput::Elements(point.ops));
         for contender in &point.contenders {
-            expected += 1;
             // A starter that still has todo!() bodies is skipped with a
             // note, not allowed to abort the whole bench.
             if let Err(why) = guarded(|| (contender.run)()) {
                 eprintln!("skipping {}: {why}", contender.name);
                 continue;
             }
-            let mut samples = Vec::new();
             group.bench_function(BenchmarkId::new(contender.name, point.threads), |b| {
-                b.iter_custom(|iters| {
-                    (0..iters)
-                        .map(|_| {
-                            let sample = (contender.run)();
-                            let took = sample.took;
-                            samples.push(sample);
-                            took
-                        })
-                        .sum()
-                })
+                b.iter_custom(|iters| (0..iters).map(|_| (contender.run)().took).sum())
             });
-            if !samples.is_empty() {
-                measured.push(Measured::of(&point, contender.name, samples));
-            }
         }
         group.finish();
     }
+    let measured = measure_interleaved_pass(&sweep);
     if measured.is_empty() {
         return measured;
     }
