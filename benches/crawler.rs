@@ -115,7 +115,7 @@ fn main() {
         records.push(Record {
             exercise: "crawler".into(),
             workload: "20 ms latency".into(),
-            implementation: "Little's law bound".into(),
+            implementation: concur::sweep::crawler::BOUND.into(),
             threads: concurrency,
             ops: concurrency as u64,
             seconds: LATENCY.as_secs_f64(),

@@ -10,6 +10,10 @@ use crawler::{AsyncCrawler, CrawlOptions, ThreadPoolCrawler};
 use super::{Contender, Point, Starter, Sweep};
 
 /// The sweep: one site with 20 ms latency, both crawlers.
+/// The name of the line `cargo bench --bench crawler` draws at Little's
+/// law's bound: concurrency over latency, which no crawler can beat.
+pub const BOUND: &str = "Little's law bound";
+
 pub const SWEEP: Sweep = Sweep {
     exercise: "crawler",
     title: "crawler: pages per second against concurrency (20 ms latency)",

@@ -244,6 +244,10 @@ pub fn throughput(
         .map(Record::ops_per_sec)
 }
 
+/// Lines a chart draws for reference that are not designs (a bound no
+/// implementation can beat): never "the best" of a point.
+pub const REFERENCE_LINES: &[&str] = &[super::crawler::BOUND];
+
 /// The fastest implementation on `workload` at `threads`, and its ops per
 /// second.
 pub fn best_at<'a>(
@@ -254,6 +258,7 @@ pub fn best_at<'a>(
     records
         .iter()
         .filter(|r| r.workload == workload && r.threads == threads)
+        .filter(|r| !REFERENCE_LINES.contains(&r.implementation.as_str()))
         .map(|r| (r.implementation.as_str(), r.ops_per_sec()))
         .max_by(|a, b| a.1.total_cmp(&b.1))
 }
@@ -306,4 +311,33 @@ pub fn write_extras(
         }
     }
     Ok(written)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(implementation: &str, threads: usize, ops: u64) -> Record {
+        Record {
+            exercise: "crawler".into(),
+            workload: "20 ms latency".into(),
+            implementation: implementation.into(),
+            threads,
+            ops,
+            seconds: 1.0,
+        }
+    }
+
+    #[test]
+    fn a_bound_is_never_the_best_design() {
+        let records = [
+            record("ThreadPoolCrawler", 4, 150),
+            record("AsyncCrawler", 4, 160),
+            record(super::super::crawler::BOUND, 4, 200),
+        ];
+        assert_eq!(
+            best_at(&records, "20 ms latency", 4),
+            Some(("AsyncCrawler", 160.0))
+        );
+    }
 }
