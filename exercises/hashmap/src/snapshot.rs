@@ -3,10 +3,11 @@
 //! Every other map here takes a lock to read, and taking a lock, even a
 //! reader's share of an `RwLock`, is a write to the lock's word: the lock's
 //! cache line moves to the reading core, away from the core that read last.
-//! An operation that costs 25 ns on one thread then pays a line transfer on
-//! two, and two threads reading run no faster than one. That is why no
-//! locking map beats a plain `HashMap` on one thread on a read-heavy mix
-//! (the book's COST section).
+//! A lookup in a table that fits in cache costs tens of nanoseconds; the
+//! line transfer costs 50 to 250 ns on our machine (the caption of every
+//! chart measures it), so two threads that lock to read can run no faster
+//! than one. On a table larger than the cache, each lookup waits for memory
+//! anyway, and the transfer matters less (the book's COST section).
 //!
 //! [`SnapshotMap`] reads without writing anything another reader writes:
 //! each shard is an immutable table behind a pointer (`kit::sync::Snapshot`,
