@@ -70,8 +70,8 @@ where
     /// spins, then sleeps), and with `T` busy threads and `N` shards that
     /// happens on about `(T - 1) / N` of operations. Shards cost little (a
     /// lock and an empty table each, 128 bytes of padding), so buy a low
-    /// collision rate: the book's chart shows the same map with 8 shards
-    /// (dashmap's default here) losing about a third of its throughput.
+    /// collision rate. The book's chart has the same map with 8 shards
+    /// (dashmap's default here) beside it.
     pub fn default_shards() -> usize {
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
         (64 * cores).next_power_of_two()
