@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Once;
 
+use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 use plotters::style::FontStyle;
 
@@ -132,18 +133,55 @@ fn draw(path: &Path, chart: &Chart<'_>) -> Result<(), Box<dyn std::error::Error>
         .unwrap_or(1)
         .max(1);
     let x_min = (min_threads as f64).log2();
+    // Measured at one thread only, on a chart of several: a single-threaded
+    // baseline, drawn as a dashed line across each panel.
+    let is_baseline = |name: &str| {
+        x_max > x_min
+            && chart
+                .records
+                .iter()
+                .filter(|r| r.implementation == name)
+                .all(|r| r.threads == 1)
+    };
 
     let cols = workloads.len().min(2);
     let rows = workloads.len().div_ceil(cols);
     let caption_height = 18 * chart.caption.len() as u32 + 10;
     // A lone panel gets room for the title and the caption.
-    let width = (520 * cols as u32).max(if cols == 1 { 900 } else { 0 });
-    let height = 380 * rows as u32 + 50 + caption_height;
+    let panels_width = (520 * cols as u32).max(if cols == 1 { 660 } else { 0 });
+    // One legend for every panel, in a column of its own: in a panel it
+    // hides the points it lands on.
+    let legend_width = 250;
+    let width = panels_width + legend_width;
+    let height =
+        (380 * rows as u32 + 50).max(60 + 20 * implementations.len() as u32) + caption_height;
 
     let root = SVGBackend::new(path, (width, height)).into_drawing_area();
     root.fill(&WHITE)?;
     let (body, footer) = root.split_vertically(height - caption_height);
     let body = body.titled(chart.title, (FONT, 24))?;
+    let (panels, legend) = body.split_horizontally(panels_width);
+    for (row, name) in implementations.iter().enumerate() {
+        let (colour, round) = style_of(name);
+        let y = 40 + 20 * row as i32;
+        let style = colour.stroke_width(2);
+        if is_baseline(name) {
+            legend.draw(&DashedPathElement::new(vec![(8, y), (40, y)], 6, 4, style))?;
+        } else {
+            legend.draw(&PathElement::new(vec![(8, y), (40, y)], style))?;
+            if round {
+                legend.draw(&Circle::new((24, y), 3, colour.filled()))?;
+            } else {
+                legend.draw(&TriangleMarker::new((24, y), 4, colour.filled()))?;
+            }
+        }
+        let label = if is_baseline(name) {
+            format!("{name} (1 thread)")
+        } else {
+            name.to_string()
+        };
+        legend.draw(&Text::new(label, (48, y - 8), (FONT, 13).into_font()))?;
+    }
     for (index, line) in chart.caption.iter().enumerate() {
         footer.draw(&Text::new(
             line.clone(),
@@ -152,7 +190,7 @@ fn draw(path: &Path, chart: &Chart<'_>) -> Result<(), Box<dyn std::error::Error>
         ))?;
     }
 
-    for (panel, workload) in body.split_evenly((rows, cols)).iter().zip(&workloads) {
+    for (panel, workload) in panels.split_evenly((rows, cols)).iter().zip(&workloads) {
         let mut lines = lines_of(chart.records, workload, chart.y_scale);
         if chart.log_y {
             for (_, line) in &mut lines {
@@ -165,16 +203,10 @@ fn draw(path: &Path, chart: &Chart<'_>) -> Result<(), Box<dyn std::error::Error>
         let (y_min, y_max) = if chart.log_y {
             let low = values().fold(f64::INFINITY, f64::min).floor();
             let high = values().fold(f64::NEG_INFINITY, f64::max);
-            // Headroom for the legend in the upper right, a row per line.
-            (
-                low,
-                high + (high - low + 1.0) * (0.15 + 0.07 * lines.len() as f64),
-            )
+            // Whole decades, so that the top of the axis is labelled too.
+            (low, (high + 0.05).ceil())
         } else {
-            // The legend takes about a twentieth of the panel a line:
-            // the top that much of it stays clear of the data.
-            let legend = (0.055 * lines.len() as f64).min(0.6);
-            (0.0, values().fold(0.0_f64, f64::max) * 1.1 / (1.0 - legend))
+            (0.0, values().fold(0.0_f64, f64::max) * 1.1)
         };
         let mut plot = ChartBuilder::on(panel)
             .caption(*workload, (FONT, 18))
@@ -214,29 +246,18 @@ fn draw(path: &Path, chart: &Chart<'_>) -> Result<(), Box<dyn std::error::Error>
             .draw()?;
         for (implementation, line) in &lines {
             let (colour, round) = style_of(implementation);
-            // Measured at one thread only, on a chart of several: a
-            // single-threaded baseline, drawn as a dashed line across the
-            // panel so that every point can be read against it.
-            if let (1, Some((&1, &value))) = (line.len(), line.first_key_value())
-                && x_max > x_min
+            if is_baseline(implementation)
+                && let Some((&1, &value)) = line.first_key_value()
             {
                 let across = [(x_min - 0.25, value), (x_max + 0.25, value)];
-                plot.draw_series(DashedLineSeries::new(across, 8, 5, colour.stroke_width(2)))?
-                    .label(format!("{implementation} (1 thread)"))
-                    .legend(move |(x, y)| {
-                        PathElement::new(vec![(x, y), (x + 7, y)], colour.stroke_width(2))
-                    });
+                plot.draw_series(DashedLineSeries::new(across, 8, 5, colour.stroke_width(2)))?;
                 continue;
             }
             let points: Vec<(f64, f64)> = line
                 .iter()
                 .map(|(&threads, &mops)| ((threads as f64).log2(), mops))
                 .collect();
-            plot.draw_series(LineSeries::new(points.clone(), colour.stroke_width(2)))?
-                .label(*implementation)
-                .legend(move |(x, y)| {
-                    PathElement::new(vec![(x, y), (x + 18, y)], colour.stroke_width(2))
-                });
+            plot.draw_series(LineSeries::new(points.clone(), colour.stroke_width(2)))?;
             if round {
                 plot.draw_series(
                     points
@@ -251,12 +272,6 @@ fn draw(path: &Path, chart: &Chart<'_>) -> Result<(), Box<dyn std::error::Error>
                 )?;
             }
         }
-        plot.configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .background_style(WHITE.mix(0.85))
-            .border_style(RGBColor(200, 200, 200))
-            .label_font((FONT, 13))
-            .draw()?;
     }
     root.present()?;
     Ok(())
@@ -297,6 +312,7 @@ mod tests {
             record("exchange", "StripedMap", 2, 5_000_000),
             record("read-heavy", "StripedMap", 1, 9_000_000),
             record("read-heavy", "StripedMap", 2, 15_000_000),
+            record("exchange", "no lock", 1, 4_000_000),
         ];
         let path = std::env::temp_dir().join(format!("kit-chart-{}.svg", std::process::id()));
         let caption = vec!["cores: 2".to_string()];
@@ -321,9 +337,16 @@ mod tests {
             "GlobalLockMap",
             "StripedMap",
             "cores: 2",
+            // One legend for all panels, the baseline marked as such.
+            "no lock (1 thread)",
         ] {
             assert!(svg.contains(text), "the chart lacks {text:?}");
         }
+        assert_eq!(
+            svg.lines().filter(|l| l.trim() == "StripedMap").count(),
+            1,
+            "one legend, not one per panel"
+        );
         std::fs::remove_file(path).unwrap();
     }
 
