@@ -77,6 +77,9 @@ fn selected(id: &str) -> bool {
     filters.is_empty() || filters.iter().any(|f| id.contains(f.as_str()))
 }
 
+/// A configuration whose one run takes longer is left to the pass.
+const CRITERION_MAX_RUN: Duration = Duration::from_millis(150);
+
 /// Seconds of runs each configuration gets in the interleaved pass.
 const PASS_BUDGET: Duration = Duration::from_millis(400);
 
@@ -134,8 +137,25 @@ pub fn run(criterion: &mut Criterion, sweep: Sweep) -> Vec<Measured> {
         for contender in &point.contenders {
             // A starter that still has todo!() bodies is skipped with a
             // note, not allowed to abort the whole bench.
-            if let Err(why) = guarded(|| (contender.run)()) {
-                eprintln!("skipping {}: {why}", contender.name);
+            let first = match guarded(|| (contender.run)()) {
+                Ok(sample) => sample,
+                Err(why) => {
+                    eprintln!("skipping {}: {why}", contender.name);
+                    continue;
+                }
+            };
+            // Criterion takes ten samples at least: ten runs of a slow
+            // configuration cost more than its statistics are worth here,
+            // and the figures come from the pass below anyway.
+            if first.took > CRITERION_MAX_RUN {
+                eprintln!(
+                    "criterion skips {}/{}/{}/{}: one run takes {:.2} s (the pass below measures it)",
+                    point.exercise,
+                    point.workload,
+                    contender.name,
+                    point.threads,
+                    first.took.as_secs_f64()
+                );
                 continue;
             }
             group.bench_function(BenchmarkId::new(contender.name, point.threads), |b| {
