@@ -50,6 +50,9 @@ pub struct Chart<'a> {
     pub caption: &'a [String],
 }
 
+/// The width of one entry of the legend, in pixels.
+const LEGEND_COLUMN: u32 = 250;
+
 /// Draws `chart` to an SVG file at `path`. Several records for the same
 /// point (repeated runs) are drawn as their median.
 pub fn draw_svg(path: &Path, chart: &Chart<'_>) -> Result<(), String> {
@@ -148,31 +151,39 @@ fn draw(path: &Path, chart: &Chart<'_>) -> Result<(), Box<dyn std::error::Error>
     let rows = workloads.len().div_ceil(cols);
     let caption_height = 18 * chart.caption.len() as u32 + 10;
     // A lone panel gets room for the title and the caption.
-    let panels_width = (520 * cols as u32).max(if cols == 1 { 660 } else { 0 });
-    // One legend for every panel, in a column of its own: in a panel it
-    // hides the points it lands on.
-    let legend_width = 250;
-    let width = panels_width + legend_width;
-    let height =
-        (380 * rows as u32 + 50).max(60 + 20 * implementations.len() as u32) + caption_height;
+    let width = (520 * cols as u32).max(if cols == 1 { 900 } else { 0 });
+    // One legend for every panel, in rows under them: inside a panel it
+    // hides the points it lands on, and beside them it would make the
+    // chart wider than a book's column.
+    let per_row = (width / LEGEND_COLUMN).max(1) as usize;
+    let legend_rows = implementations.len().div_ceil(per_row) as u32;
+    let legend_height = 20 * legend_rows + 16;
+    let height = 380 * rows as u32 + 50 + legend_height + caption_height;
 
     let root = SVGBackend::new(path, (width, height)).into_drawing_area();
     root.fill(&WHITE)?;
     let (body, footer) = root.split_vertically(height - caption_height);
     let body = body.titled(chart.title, (FONT, 24))?;
-    let (panels, legend) = body.split_horizontally(panels_width);
-    for (row, name) in implementations.iter().enumerate() {
+    let body_height = body.dim_in_pixel().1;
+    let (panels, legend) = body.split_vertically(body_height.saturating_sub(legend_height));
+    for (index, name) in implementations.iter().enumerate() {
         let (colour, round) = style_of(name);
-        let y = 40 + 20 * row as i32;
+        let x = 16 + LEGEND_COLUMN as i32 * (index % per_row) as i32;
+        let y = 10 + 20 * (index / per_row) as i32;
         let style = colour.stroke_width(2);
         if is_baseline(name) {
-            legend.draw(&DashedPathElement::new(vec![(8, y), (40, y)], 6, 4, style))?;
+            legend.draw(&DashedPathElement::new(
+                vec![(x, y), (x + 32, y)],
+                6,
+                4,
+                style,
+            ))?;
         } else {
-            legend.draw(&PathElement::new(vec![(8, y), (40, y)], style))?;
+            legend.draw(&PathElement::new(vec![(x, y), (x + 32, y)], style))?;
             if round {
-                legend.draw(&Circle::new((24, y), 3, colour.filled()))?;
+                legend.draw(&Circle::new((x + 16, y), 3, colour.filled()))?;
             } else {
-                legend.draw(&TriangleMarker::new((24, y), 4, colour.filled()))?;
+                legend.draw(&TriangleMarker::new((x + 16, y), 4, colour.filled()))?;
             }
         }
         let label = if is_baseline(name) {
@@ -180,7 +191,7 @@ fn draw(path: &Path, chart: &Chart<'_>) -> Result<(), Box<dyn std::error::Error>
         } else {
             name.to_string()
         };
-        legend.draw(&Text::new(label, (48, y - 8), (FONT, 13).into_font()))?;
+        legend.draw(&Text::new(label, (x + 40, y - 8), (FONT, 13).into_font()))?;
     }
     for (index, line) in chart.caption.iter().enumerate() {
         footer.draw(&Text::new(
