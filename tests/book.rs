@@ -97,3 +97,27 @@ fn every_ratio_table_matches_its_csv() {
         );
     }
 }
+
+/// Every sweep's chart is what its CSV draws with today's chart code: a
+/// change to how charts look, or a CSV edited by hand, shows up here.
+#[test]
+fn every_contention_chart_is_drawn_from_its_csv() {
+    let charts = Path::new(env!("CARGO_MANIFEST_DIR")).join("book/src/charts");
+    let dir = std::env::temp_dir().join(format!("concur-redraw-{}", std::process::id()));
+    fs::create_dir_all(&dir).unwrap();
+    for sweep in concur::sweep::sweeps() {
+        let name = format!("{}.csv", sweep.exercise);
+        if !charts.join(&name).exists() {
+            continue;
+        }
+        fs::copy(charts.join(&name), dir.join(&name)).unwrap();
+        let svg = concur::sweep::redraw(&dir.join(&name)).unwrap();
+        let committed = fs::read_to_string(charts.join(svg.file_name().unwrap())).unwrap();
+        assert!(
+            committed == fs::read_to_string(&svg).unwrap(),
+            "{}.svg differs from what its CSV draws: run `cargo run -- chart book/src/charts/{name}`",
+            sweep.exercise
+        );
+    }
+    fs::remove_dir_all(dir).unwrap();
+}

@@ -15,7 +15,7 @@ mod simulation;
 use std::time::Duration;
 
 use concur::sweep::{book_charts_dir, contention_dir};
-use kit::report::{Align, Chart, Fingerprint, Record, Table, caption, draw_svg, write_rows};
+use kit::report::{Align, Chart, Fingerprint, Guide, Record, Table, caption, draw_svg, write_rows};
 use simulation::{Door, Outcome, Setup, run};
 
 /// Four workers at 8 ms a request: 500 requests per second at most.
@@ -41,7 +41,7 @@ fn main() {
             deadline: Duration::from_millis(50),
         },
     ];
-    let mut rows: Vec<(usize, Door, Outcome, Setup)> = Vec::new();
+    let mut rows: Vec<(usize, Door, Outcome)> = Vec::new();
     for rate in RATES {
         for door in doors {
             let setup = Setup {
@@ -54,7 +54,7 @@ fn main() {
             };
             eprintln!("serving: {} at {rate} requests/s", door.name());
             let outcome = run(door, &setup);
-            rows.push((rate, door, outcome, setup));
+            rows.push((rate, door, outcome));
         }
     }
 
@@ -82,17 +82,17 @@ fn main() {
     };
     let latency: Vec<Record> = rows
         .iter()
-        .filter(|(_, _, o, _)| o.served > 0)
-        .map(|(rate, door, o, _)| Record {
+        .filter(|(_, _, o)| o.served > 0)
+        .map(|(rate, door, o)| Record {
             workload: "p99 latency of the requests served".into(),
             ..record(*rate, door, o.p99.as_micros() as u64, 1.0)
         })
         .collect();
     let goodput: Vec<Record> = rows
         .iter()
-        .map(|(rate, door, o, s)| Record {
+        .map(|(rate, door, o)| Record {
             workload: format!("requests served within {} ms, per second", SLO.as_millis()),
-            ..record(*rate, door, o.good, s.duration.as_secs_f64())
+            ..record(*rate, door, o.good, o.elapsed.as_secs_f64())
         })
         .collect();
 
@@ -105,7 +105,7 @@ fn main() {
         ("goodput (within SLO)", Align::Right),
     ]);
     let mut csv_rows = Vec::new();
-    for (rate, door, o, s) in &rows {
+    for (rate, door, o) in &rows {
         csv_rows.push(Row {
             door: door.name(),
             offered_per_sec: *rate,
@@ -115,7 +115,7 @@ fn main() {
             good: o.good,
             p50_ms: o.p50.as_secs_f64() * 1e3,
             p99_ms: o.p99.as_secs_f64() * 1e3,
-            goodput_per_sec: o.goodput(s),
+            goodput_per_sec: o.goodput(),
         });
         table.row([
             format!("{rate}/s"),
@@ -123,7 +123,7 @@ fn main() {
             format!("{:.0}%", 100.0 * o.shed as f64 / o.offered.max(1) as f64),
             format!("{:.0} ms", o.p50.as_secs_f64() * 1e3),
             format!("{:.0} ms", o.p99.as_secs_f64() * 1e3),
-            format!("{:.0}/s", o.goodput(s)),
+            format!("{:.0}/s", o.goodput()),
         ]);
     }
 
@@ -132,6 +132,27 @@ fn main() {
         dirs.push(book_charts_dir());
     }
     for dir in dirs {
+        let capacity = (WORKERS as f64 / SERVICE.as_secs_f64()).round();
+        let capacity_label = format!("capacity {capacity:.0}/s");
+        let slo_label = format!("SLO {} ms", SLO.as_millis());
+        let at_capacity = Guide::Vertical {
+            x: capacity,
+            label: &capacity_label,
+        };
+        let latency_guides = [
+            at_capacity,
+            Guide::Horizontal {
+                y: SLO.as_secs_f64() * 1e3,
+                label: &slo_label,
+            },
+        ];
+        let goodput_guides = [
+            at_capacity,
+            Guide::Horizontal {
+                y: capacity,
+                label: &capacity_label,
+            },
+        ];
         let charts = [
             (
                 "serving-latency.svg",
@@ -140,6 +161,7 @@ fn main() {
                 1e3,
                 true,
                 &latency,
+                &latency_guides,
             ),
             (
                 "serving-goodput.svg",
@@ -148,9 +170,10 @@ fn main() {
                 1.0,
                 false,
                 &goodput,
+                &goodput_guides,
             ),
         ];
-        for (file, title, y_label, y_scale, log_y, records) in charts {
+        for (file, title, y_label, y_scale, log_y, records, guides) in charts {
             let path = dir.join(file);
             let chart = Chart {
                 title,
@@ -160,6 +183,8 @@ fn main() {
                 log_y,
                 records,
                 caption: &caption,
+                references: &[],
+                guides,
             };
             match draw_svg(&path, &chart) {
                 Ok(()) => println!("chart written:            {}", path.display()),

@@ -44,6 +44,9 @@ struct Args {
     /// Print the table of ratios of an earlier run's CSV, and run nothing.
     #[arg(long, value_name = "CSV")]
     table_of: Option<PathBuf>,
+    /// Redraw the charts of an earlier run's CSV, beside it, and run nothing.
+    #[arg(long, value_name = "CSV")]
+    charts_of: Option<PathBuf>,
 }
 
 fn main() -> ExitCode {
@@ -52,6 +55,20 @@ fn main() -> ExitCode {
         return match summary::markdown_of_csv(csv) {
             Ok(table) => {
                 print!("{table}");
+                ExitCode::SUCCESS
+            }
+            Err(error) => {
+                eprintln!("python-compare: {error:#}");
+                ExitCode::FAILURE
+            }
+        };
+    }
+    if let Some(csv) = &args.charts_of {
+        return match python_compare::output::redraw(csv) {
+            Ok(charts) => {
+                for chart in charts {
+                    println!("wrote {}", chart.display());
+                }
                 ExitCode::SUCCESS
             }
             Err(error) => {

@@ -4,7 +4,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use kit::report::{
-    Chart, Fingerprint, Record, caption, ceiling_note, draw_svg, read_rows, write_rows,
+    Chart, Fingerprint, Guide, Record, caption, ceiling_guide, ceiling_note, draw_svg, read_rows,
+    write_rows,
 };
 
 use crate::compare::Row;
@@ -74,11 +75,13 @@ pub fn draw_workload(
         .collect();
     draw(
         path,
-        title,
-        unit.label,
-        unit.scale,
-        true,
-        &records,
+        Chart {
+            title,
+            y_label: unit.label,
+            y_scale: unit.scale,
+            log_y: true,
+            ..chart(&records)
+        },
         fingerprint,
     )
 }
@@ -106,13 +109,19 @@ pub fn draw_gil(path: &Path, rows: &[Row], fingerprint: &[String]) -> Result<()>
             })
         })
         .collect();
+    // Pure Python in processes and Rust without the GIL should reach the
+    // ceiling; what stays near 1 is held back by the GIL.
+    let guides: Vec<Guide> = ceiling_guide(fingerprint).into_iter().collect();
     draw(
         path,
-        "The GIL: speed-up of CPU-bound work over one worker",
-        "speed-up over 1 worker",
-        1e6,
-        false,
-        &records,
+        Chart {
+            title: "The GIL: speed-up of CPU-bound work over one worker",
+            y_label: "speed-up over 1 worker",
+            y_scale: 1e6,
+            log_y: false,
+            guides: &guides,
+            ..chart(&records)
+        },
         fingerprint,
     )
 }
@@ -127,28 +136,30 @@ fn gil_label(implementation: &str) -> &str {
     }
 }
 
-fn draw(
-    path: &Path,
-    title: &str,
-    y_label: &str,
-    y_scale: f64,
-    log_y: bool,
-    records: &[Record],
-    fingerprint: &[String],
-) -> Result<()> {
-    // The machine on one line, then the ceiling and the interpreter, then
-    // the method.
+/// A chart of `records` against workers, to be given its title and axis.
+fn chart(records: &[Record]) -> Chart<'_> {
+    Chart {
+        title: "",
+        x_label: "workers",
+        y_label: "",
+        y_scale: 1.0,
+        log_y: false,
+        records,
+        caption: &[],
+        references: &[],
+        guides: &[],
+    }
+}
+
+/// Draws `chart` captioned with `fingerprint`: the machine on one line,
+/// then the ceiling and the interpreter, then the method.
+fn draw(path: &Path, chart: Chart<'_>, fingerprint: &[String]) -> Result<()> {
     let caption = caption(fingerprint, false);
     draw_svg(
         path,
         &Chart {
-            title,
-            x_label: "workers",
-            y_label,
-            y_scale,
-            log_y,
-            records,
             caption: &caption,
+            ..chart
         },
     )
     .map_err(anyhow::Error::msg)
@@ -159,4 +170,38 @@ fn draw(
 /// made from rows read back, so a table always matches its CSV.
 pub fn read_csv(path: &Path) -> Result<(Vec<Row>, Vec<String>)> {
     read_rows(path).with_context(|| format!("cannot read {}", path.display()))
+}
+
+/// Redraws every chart of a CSV written by [`write_csv`], beside it, from
+/// its rows and its own `#` lines (the machine that ran it, not this one).
+/// Returns the charts written.
+pub fn redraw(csv: &Path) -> Result<Vec<PathBuf>> {
+    let (rows, lines) = read_csv(csv)?;
+    let mut names: Vec<&str> = Vec::new();
+    for row in &rows {
+        if !names.contains(&row.workload.as_str()) {
+            names.push(&row.workload);
+        }
+    }
+    if names.is_empty() {
+        anyhow::bail!("{}: no rows to chart", csv.display());
+    }
+    let mut written = Vec::new();
+    for name in names {
+        let of_it: Vec<Row> = rows
+            .iter()
+            .filter(|r| r.workload == name)
+            .cloned()
+            .collect();
+        let chart = chart_path(csv, name);
+        if name == "gil" {
+            draw_gil(&chart, &of_it, &lines)?;
+        } else {
+            let (title, unit) = crate::workloads::labels(name)
+                .with_context(|| format!("{}: unknown workload {name:?}", csv.display()))?;
+            draw_workload(&chart, title, unit, &of_it, &lines)?;
+        }
+        written.push(chart);
+    }
+    Ok(written)
 }

@@ -111,6 +111,14 @@ pub struct Sweep {
     pub title: &'static str,
     /// The chart's y axis: what one "op" is, in millions per second.
     pub unit: &'static str,
+    /// The chart's x axis: what a thread count counts ("threads",
+    /// "workers", "requests in flight").
+    pub x_label: &'static str,
+    /// A logarithmic y axis, for lines orders of magnitude apart.
+    pub log_y: bool,
+    /// CPU-bound work, whose chart draws the machine's scaling ceiling (an
+    /// I/O-bound crawler is limited by Little's law instead).
+    pub cpu_bound: bool,
     /// The thread (worker) counts `cargo bench` measures.
     pub bench_threads: &'static [usize],
     /// The implementation every other is compared with in tables.

@@ -6,8 +6,8 @@
 use std::path::{Path, PathBuf};
 
 use kit::report::{
-    Align, Chart, Fingerprint, Record, Table, caption, ceiling_from_notes, draw_svg, read_rows,
-    write_rows,
+    Align, Chart, Fingerprint, Guide, Record, Table, caption, ceiling_from_notes, ceiling_guide,
+    draw_svg, read_rows, write_rows,
 };
 
 use super::{ExtraTable, Measured, Scale, Sweep, sweeps};
@@ -127,28 +127,37 @@ pub fn write_results(
         .into_iter()
         .chain(notes.iter().cloned())
         .collect();
-    draw_contention(&svg, title, y_label, records, &lines)?;
+    let sweep = sweep_named(records)?;
+    draw_contention(&svg, (title, y_label), &sweep, records, &lines)?;
     Ok((csv, svg))
 }
 
-/// Draws a contention chart whose caption is the `#` lines of its CSV.
+/// Draws a sweep's chart whose caption is the `#` lines of its CSV.
+/// `labels` are the title and the y axis's unit.
 fn draw_contention(
     svg: &Path,
-    title: &str,
-    y_label: &str,
+    (title, y_label): (&str, &str),
+    sweep: &Sweep,
     records: &[Record],
     lines: &[String],
 ) -> Result<(), String> {
+    let guides: Vec<Guide> = if sweep.cpu_bound {
+        ceiling_guide(lines).into_iter().collect()
+    } else {
+        Vec::new()
+    };
     draw_svg(
         svg,
         &Chart {
             title,
-            x_label: "threads",
+            x_label: sweep.x_label,
             y_label,
             y_scale: scale_of(y_label),
-            log_y: false,
+            log_y: sweep.log_y,
             records,
             caption: &caption(lines, false),
+            references: REFERENCE_LINES,
+            guides: &guides,
         },
     )
 }
@@ -161,7 +170,7 @@ pub fn redraw(csv: &Path) -> Result<PathBuf, String> {
     let (records, lines) = read_rows::<Record>(csv).map_err(|e| e.to_string())?;
     let sweep = sweep_of(csv)?;
     let svg = csv.with_extension("svg");
-    draw_contention(&svg, sweep.title, sweep.unit, &records, &lines)?;
+    draw_contention(&svg, (sweep.title, sweep.unit), &sweep, &records, &lines)?;
     Ok(svg)
 }
 
@@ -176,16 +185,21 @@ pub fn rewrite_summary(csv: &Path) -> Result<PathBuf, String> {
 }
 
 /// The sweep whose records a CSV holds.
-fn sweep_of(csv: &Path) -> Result<super::Sweep, String> {
+fn sweep_of(csv: &Path) -> Result<Sweep, String> {
     let (records, _) = read_rows::<Record>(csv).map_err(|e| e.to_string())?;
+    sweep_named(&records).map_err(|e| format!("{}: {e}", csv.display()))
+}
+
+/// The sweep that measured `records`.
+fn sweep_named(records: &[Record]) -> Result<Sweep, String> {
     let exercise = records
         .first()
         .map(|r| r.exercise.clone())
-        .ok_or_else(|| format!("{}: no records", csv.display()))?;
+        .ok_or("no records")?;
     sweeps()
         .into_iter()
         .find(|s| s.exercise == exercise)
-        .ok_or_else(|| format!("{}: no sweep called {exercise:?}", csv.display()))
+        .ok_or_else(|| format!("no sweep called {exercise:?}"))
 }
 
 /// What a unit divides ops per second by: a million for "million ops/s"

@@ -74,6 +74,23 @@ pub fn ceiling_from_notes(notes: &[String]) -> Option<f64> {
     })
 }
 
+/// The machine's core count recorded in a CSV's `#` lines, if any.
+pub fn cores_from_notes(notes: &[String]) -> Option<usize> {
+    notes
+        .iter()
+        .flat_map(|line| line.split("; "))
+        .find_map(|part| part.strip_prefix("cores: ")?.trim().parse().ok())
+}
+
+/// The scaling-ceiling guide for a chart of CPU-bound work, from a CSV's
+/// `#` lines: none if the run did not measure the ceiling.
+pub fn ceiling_guide(notes: &[String]) -> Option<super::Guide<'static>> {
+    Some(super::Guide::Ceiling {
+        ceiling: ceiling_from_notes(notes)?,
+        cores: cores_from_notes(notes).unwrap_or(2),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

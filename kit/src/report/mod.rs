@@ -15,8 +15,10 @@ mod fingerprint;
 mod markdown;
 mod record;
 
-pub use caption::{caption, ceiling_from_notes, ceiling_note, handoff_note};
-pub use chart::{Chart, draw_svg};
+pub use caption::{
+    caption, ceiling_from_notes, ceiling_guide, ceiling_note, cores_from_notes, handoff_note,
+};
+pub use chart::{Chart, Guide, draw_svg};
 pub use csv::{read_rows, write_rows};
 pub use fingerprint::{Fingerprint, peak_rss_bytes};
 pub use markdown::{Align, Table};

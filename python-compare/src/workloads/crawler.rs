@@ -12,6 +12,13 @@ use pyo3::prelude::*;
 
 use crate::workload::{Answer, RustVariant, Size, Unit, Workload};
 
+/// The chart's title and unit, known without building the input.
+pub const TITLE: &str = "crawler: pages per second, 5 ms latency a page";
+pub const UNIT: Unit = Unit {
+    label: "pages/s",
+    scale: 1.0,
+};
+
 pub fn build(py: Python<'_>, size: Size) -> Result<Workload> {
     let pages = match size {
         Size::Full => 100,
@@ -33,11 +40,8 @@ pub fn build(py: Python<'_>, size: Size) -> Result<Workload> {
     let async_url = Arc::clone(&url);
     Ok(Workload {
         name: "crawler",
-        title: "crawler: pages per second, 5 ms latency a page",
-        unit: Unit {
-            label: "pages/s",
-            scale: 1.0,
-        },
+        title: TITLE,
+        unit: UNIT,
         items: None,
         module: "crawler".to_string(),
         python_variants: vec!["sequential", "threads", "asyncio"],

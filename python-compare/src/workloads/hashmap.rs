@@ -12,6 +12,13 @@ use crate::workload::{Answer, RustVariant, Size, Unit, Workload, timed};
 
 const KEYS: u64 = 100_000;
 
+/// The chart's title and unit, known without building the input.
+pub const TITLE: &str = "hashmap: operations per second, exchange mix (10/40/40/10)";
+pub const UNIT: Unit = Unit {
+    label: "million ops/s",
+    scale: 1e6,
+};
+
 pub fn build(py: Python<'_>, size: Size) -> Result<Workload> {
     let count = match size {
         Size::Full => 2_000_000,
@@ -32,11 +39,8 @@ pub fn build(py: Python<'_>, size: Size) -> Result<Workload> {
     let striped = Arc::clone(&ops);
     Ok(Workload {
         name: "hashmap",
-        title: "hashmap: operations per second, exchange mix (10/40/40/10)",
-        unit: Unit {
-            label: "million ops/s",
-            scale: 1e6,
-        },
+        title: TITLE,
+        unit: UNIT,
         items: Some(count as u64),
         module: "hashmap".to_string(),
         python_variants: vec!["sequential", "threads", "processes", "processes-cold"],

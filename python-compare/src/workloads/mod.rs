@@ -4,7 +4,7 @@
 use anyhow::Result;
 use pyo3::prelude::*;
 
-use crate::workload::{Size, Workload};
+use crate::workload::{Size, Unit, Workload};
 
 pub mod crawler;
 pub mod hashmap;
@@ -24,6 +24,19 @@ pub fn build(py: Python<'_>, name: &str, size: Size) -> Result<Workload> {
             "unknown workload {name:?}; choose from {}",
             concur::registry::python_workloads().join(", ")
         ),
+    }
+}
+
+/// The named workload's chart title and unit, without building its input
+/// (to redraw a chart from a CSV).
+pub fn labels(name: &str) -> Option<(&'static str, Unit)> {
+    match name {
+        "hashmap" => Some((hashmap::TITLE, hashmap::UNIT)),
+        "topk" => Some((topk::TITLE, topk::UNIT)),
+        "trie" => Some((trie::TITLE, trie::UNIT)),
+        "segment" => Some((segment::TITLE, segment::UNIT)),
+        "crawler" => Some((crawler::TITLE, crawler::UNIT)),
+        _ => None,
     }
 }
 

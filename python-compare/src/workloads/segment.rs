@@ -12,6 +12,13 @@ use crate::workload::{Answer, RustVariant, Size, Unit, Workload, timed};
 /// The file `Dictionary::jieba()` is compiled from; jieba loads it too.
 pub const DICTIONARY: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../data/jieba.dict.txt");
 
+/// The chart's title and unit, known without building the input.
+pub const TITLE: &str = "segment: MB of text segmented per second (jieba's dictionary, no HMM)";
+pub const UNIT: Unit = Unit {
+    label: "MB/s",
+    scale: 1e6,
+};
+
 pub fn build(py: Python<'_>, size: Size) -> Result<Workload> {
     let bytes = match size {
         Size::Full => 1_500_000,
@@ -26,11 +33,8 @@ pub fn build(py: Python<'_>, size: Size) -> Result<Workload> {
     let (scoped_corpus, scoped_segmenter) = (Arc::clone(&corpus), Arc::clone(&segmenter));
     Ok(Workload {
         name: "segment",
-        title: "segment: MB of text segmented per second (jieba's dictionary, no HMM)",
-        unit: Unit {
-            label: "MB/s",
-            scale: 1e6,
-        },
+        title: TITLE,
+        unit: UNIT,
         items: Some(corpus.len() as u64),
         module: "segment".to_string(),
         python_variants: vec!["sequential", "threads", "processes", "processes-cold"],

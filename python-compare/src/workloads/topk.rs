@@ -14,6 +14,13 @@ use crate::workload::{Answer, RustVariant, Size, Unit, Workload, timed};
 /// How many queries the answer lists.
 const K: usize = 10;
 
+/// The chart's title and unit, known without building the input.
+pub const TITLE: &str = "top-K: queries counted per second (Zipf 1.0 stream)";
+pub const UNIT: Unit = Unit {
+    label: "million queries/s",
+    scale: 1e6,
+};
+
 pub fn build(py: Python<'_>, size: Size) -> Result<Workload> {
     let (vocabulary, count) = match size {
         Size::Full => (50_000, 1_000_000),
@@ -34,11 +41,8 @@ pub fn build(py: Python<'_>, size: Size) -> Result<Workload> {
     let global = Arc::clone(&stream);
     Ok(Workload {
         name: "topk",
-        title: "top-K: queries counted per second (Zipf 1.0 stream)",
-        unit: Unit {
-            label: "million queries/s",
-            scale: 1e6,
-        },
+        title: TITLE,
+        unit: UNIT,
         items: Some(count as u64),
         module: "topk".to_string(),
         python_variants: vec!["sequential", "threads", "processes", "processes-cold"],

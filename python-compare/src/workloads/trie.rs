@@ -11,6 +11,13 @@ use trie::{RwLockTrie, SnapshotTrie, Suggester, Trie};
 use super::split;
 use crate::workload::{Answer, RustVariant, Size, Unit, Workload, timed};
 
+/// The chart's title and unit, known without building the input.
+pub const TITLE: &str = "trie: top-3 suggestions per second";
+pub const UNIT: Unit = Unit {
+    label: "million queries/s",
+    scale: 1e6,
+};
+
 pub fn build(py: Python<'_>, size: Size) -> Result<Workload> {
     let (sentences, count) = match size {
         Size::Full => (50_000, 300_000),
@@ -47,11 +54,8 @@ pub fn build(py: Python<'_>, size: Size) -> Result<Workload> {
     let rwlock_prefixes = Arc::clone(&prefixes);
     Ok(Workload {
         name: "trie",
-        title: "trie: top-3 suggestions per second",
-        unit: Unit {
-            label: "million queries/s",
-            scale: 1e6,
-        },
+        title: TITLE,
+        unit: UNIT,
         items: Some(count as u64),
         module: "trie".to_string(),
         python_variants: vec!["sequential", "threads", "processes", "processes-cold"],
