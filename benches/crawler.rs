@@ -12,7 +12,7 @@ use std::process::Command;
 use concur::sweep::{book_charts_dir, contention_dir, write_results};
 use crawler::site::Site;
 use kit::contention::{busy_warning, median, scaling_ceiling};
-use kit::report::{Align, Record, Table, ceiling_note};
+use kit::report::{Align, Fingerprint, Record, Table, ceiling_note, with_machine};
 
 use concur::sweep::crawler::{LATENCY, SWEEP, pages_for, site_config};
 
@@ -123,7 +123,7 @@ fn main() {
         let mib = |b: u64| format!("{:.1} MiB", b as f64 / 1048576.0);
         rss.row([concurrency.to_string(), mib(peaks[0]), mib(peaks[1])]);
     }
-    let rss = rss.markdown();
+    let rss = with_machine(&rss.markdown(), &Fingerprint::detect().lines());
     println!("\nPeak resident memory of each crawl process:\n\n{rss}");
     let ceiling = scaling_ceiling(2, 5);
     if let Some(warning) = busy_warning(ceiling) {

@@ -15,7 +15,7 @@ use concur::sweep::{
 };
 use criterion::{BenchmarkId, Criterion, Throughput};
 use kit::contention::{busy_warning, line_handoff_ns, scaling_ceiling};
-use kit::report::{ceiling_note, handoff_note};
+use kit::report::{Fingerprint, ceiling_note, handoff_note, with_machine};
 
 /// `cargo bench -- --test`: run everything once, keep no figures.
 pub fn test_mode() -> bool {
@@ -34,9 +34,11 @@ pub fn write_tables(files: &[(&str, &str)], to_book: bool) {
     if to_book {
         dirs.push(book_charts_dir());
     }
+    let machine = Fingerprint::detect().lines();
     for dir in dirs {
         for (name, contents) in files {
             let path = dir.join(name);
+            let contents = with_machine(contents, &machine);
             match std::fs::create_dir_all(&dir).and_then(|()| std::fs::write(&path, contents)) {
                 Ok(()) => println!("table written:            {}", path.display()),
                 Err(e) => eprintln!("warning: could not write {}: {e}", path.display()),

@@ -49,7 +49,7 @@ fn named(row: Option<&Row>) -> String {
 /// The tables of a CSV written by the harness, with the worker counts it
 /// was run at read from its rows.
 pub fn markdown_of_csv(path: &std::path::Path) -> anyhow::Result<String> {
-    let (rows, _) = crate::output::read_csv(path)?;
+    let (rows, lines) = crate::output::read_csv(path)?;
     let counts = |crawler: bool| {
         let mut counts: Vec<usize> = rows
             .iter()
@@ -60,7 +60,10 @@ pub fn markdown_of_csv(path: &std::path::Path) -> anyhow::Result<String> {
         counts.dedup();
         counts
     };
-    Ok(markdown(&rows, &counts(false), &counts(true)))
+    Ok(kit::report::with_machine(
+        &markdown(&rows, &counts(false), &counts(true)),
+        &lines,
+    ))
 }
 
 /// A markdown table of the comparison's ratios for `workers` (the first

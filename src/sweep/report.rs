@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use kit::report::{
     Align, Chart, Fingerprint, Guide, Record, Table, caption, ceiling_from_notes, ceiling_guide,
-    draw_svg, read_rows, write_rows,
+    draw_svg, read_rows, with_machine, write_rows,
 };
 
 use super::{ExtraTable, Measured, Scale, Sweep, sweeps};
@@ -20,7 +20,7 @@ impl Sweep {
         let (records, notes) = read_rows::<Record>(path).map_err(|e| e.to_string())?;
         let ceiling = ceiling_from_notes(&notes)
             .ok_or_else(|| format!("{}: no scaling ceiling line", path.display()))?;
-        Ok(self.summary(&records, ceiling))
+        Ok(with_machine(&self.summary(&records, ceiling), &notes))
     }
 
     /// Each implementation's throughput relative to the baseline, per
@@ -304,11 +304,13 @@ pub fn write_extras(
     notes: &[String],
 ) -> Result<Vec<PathBuf>, String> {
     let mut written = Vec::new();
+    let machine = Fingerprint::detect().lines();
     for (name, _, table) in tables {
+        let markdown = with_machine(&table.markdown, &machine);
         for dir in dirs {
             let md = dir.join(format!("{name}.md"));
             std::fs::create_dir_all(dir)
-                .and_then(|()| std::fs::write(&md, &table.markdown))
+                .and_then(|()| std::fs::write(&md, &markdown))
                 .map_err(|e| format!("{}: {e}", md.display()))?;
             written.push(md);
         }

@@ -33,6 +33,24 @@ pub fn caption(lines: &[String], with_python: bool) -> Vec<String> {
         .collect()
 }
 
+/// The line under a table that names the machine it was measured on, from
+/// the `#` lines of its CSV (or a fingerprint's lines): the same machine
+/// line a chart's caption starts with.
+pub fn machine_line(lines: &[String]) -> String {
+    let machine = caption(lines, false)
+        .into_iter()
+        .next()
+        .filter(|l| l.starts_with("cores:"))
+        .unwrap_or_else(|| "not recorded".to_string());
+    format!("Machine: {machine}.\n")
+}
+
+/// `markdown` (a table) with its machine line under it, a blank line
+/// between, so the line is a paragraph of its own.
+pub fn with_machine(markdown: &str, lines: &[String]) -> String {
+    format!("{}\n\n{}", markdown.trim_end(), machine_line(lines))
+}
+
 const CEILING: &str = "scaling ceiling, ";
 /// How the Python comparison wrote it before: still read.
 const LEGACY_CEILING: &str = "scaling ceiling: ";
@@ -94,6 +112,18 @@ pub fn ceiling_guide(notes: &[String]) -> Option<super::Guide<'static>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_table_names_its_machine() {
+        let lines: Vec<String> = ["cores: 2", "cpu: EPYC", "python: 3.11", "commit: abc"]
+            .map(String::from)
+            .to_vec();
+        assert_eq!(
+            with_machine("| a |\n|---|\n", &lines),
+            "| a |\n|---|\n\nMachine: cores: 2; cpu: EPYC; commit: abc.\n"
+        );
+        assert_eq!(machine_line(&[]), "Machine: not recorded.\n");
+    }
 
     #[test]
     fn the_ceiling_reads_back_in_both_formats() {

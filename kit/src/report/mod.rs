@@ -17,6 +17,7 @@ mod record;
 
 pub use caption::{
     caption, ceiling_from_notes, ceiling_guide, ceiling_note, cores_from_notes, handoff_note,
+    machine_line, with_machine,
 };
 pub use chart::{Chart, Guide, draw_svg};
 pub use csv::{read_rows, write_rows};
