@@ -26,8 +26,8 @@ use kit::report::Record;
 
 pub use measure::{Measured, guarded, measure_interleaved, measure_together};
 pub use report::{
-    book_charts_dir, contention_dir, extra_tables, redraw, rewrite_summary, scale_of, table,
-    throughput, write_extras, write_results,
+    REFERENCE_LINES, book_charts_dir, contention_dir, extra_tables, redraw, rewrite_summary,
+    scale_of, table, throughput, write_extras, write_results,
 };
 
 /// What one run of a contender measured.
