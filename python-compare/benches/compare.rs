@@ -3,7 +3,7 @@
 //! `python-compare.csv` and the table of ratios `python-compare.md`.
 //! `cargo bench -- --test` checks the harness on small inputs instead.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use python_compare::{Options, Size, known_workloads, summary};
@@ -55,6 +55,19 @@ fn main() -> ExitCode {
             for file in files.iter().chain([&md]) {
                 println!("wrote {}", file.display());
             }
+            let dir = options.csv.parent().unwrap_or(Path::new("."));
+            let (memory_md, memory_csv) =
+                (dir.join("python-memory.md"), dir.join("python-memory.csv"));
+            eprintln!("memory: fork's copy-on-write and pickling (python/memory.py)");
+            if let Err(error) = python_compare::memory::run(&memory_md, &memory_csv, test) {
+                eprintln!("python-compare: {error:#}");
+                return ExitCode::FAILURE;
+            }
+            println!(
+                "wrote {}\nwrote {}",
+                memory_md.display(),
+                memory_csv.display()
+            );
             ExitCode::SUCCESS
         }
         Err(error) => {

@@ -15,6 +15,7 @@ pub mod agree;
 pub mod compare;
 pub mod gil;
 pub mod interpreter;
+pub mod memory;
 pub mod output;
 pub mod summary;
 pub mod workload;

@@ -131,7 +131,9 @@ fn the_command_line_exits_non_zero_with_a_message() {
 
 #[test]
 fn every_python_file_runs_on_its_own() {
-    for name in ["hashmap", "topk", "trie", "segment", "crawler", "gil"] {
+    for name in [
+        "hashmap", "topk", "trie", "segment", "crawler", "gil", "memory",
+    ] {
         let out = Command::new(interpreter::INTERPRETER)
             .arg(format!("{}/{name}.py", interpreter::PYTHON_DIR))
             .arg("--help")
@@ -226,4 +228,20 @@ fn without_pypi_the_install_fails_with_what_to_run() {
         assert!(stderr.contains("-m pip install -r"), "{stderr}");
         assert!(stderr.contains("requirements.txt"), "{stderr}");
     }
+}
+
+#[test]
+fn the_memory_experiment_writes_its_figures_with_the_machine() {
+    let dir = std::env::temp_dir().join(format!("python-memory-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (md, csv) = (dir.join("memory.md"), dir.join("memory.csv"));
+    python_compare::memory::run(&md, &csv, true).unwrap();
+    let md = std::fs::read_to_string(md).unwrap();
+    let csv = std::fs::read_to_string(csv).unwrap();
+    assert!(md.contains("Machine: cores: "), "{md}");
+    assert!(csv.starts_with("# cores: "), "{csv}");
+    for row in ["fork,read,no,", "fork,collect,yes,", "pickle,process,"] {
+        assert!(csv.contains(row), "the CSV lacks {row:?}: {csv}");
+    }
+    std::fs::remove_dir_all(dir).unwrap();
 }
