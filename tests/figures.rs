@@ -12,7 +12,8 @@
 //!   `*K` or `/K` after the column scales it. `where k=v; k=v` picks rows;
 //!   several rows (repeated runs) give their median.
 //! - `FILE best COLUMN where ...` groups the rows by implementation and
-//!   takes the largest median: the best design at a point.
+//!   takes the largest median: the best design at a point. `worst` takes
+//!   the smallest. In a CSV without implementations, each row is a group.
 //! - `FILE ceiling`, `FILE handoff_min`, `handoff_max`, `handoff_median`
 //!   read the run's `#` lines.
 //! - `A over B` is a ratio. If `B` starts with `where`, it reads the same
@@ -158,10 +159,15 @@ fn term(
     };
     load(file, cache)?;
     let table = &cache[file];
-    let (best, column) = match column.trim().strip_prefix("best ") {
-        Some(column) => (true, column),
-        None => (false, column.trim()),
-    };
+    let column = column.trim();
+    let (pick, column): (Option<fn(f64, f64) -> f64>, &str) =
+        if let Some(column) = column.strip_prefix("best ") {
+            (Some(f64::max), column)
+        } else if let Some(column) = column.strip_prefix("worst ") {
+            (Some(f64::min), column)
+        } else {
+            (None, column)
+        };
     let (column, scale) = scaled(column)?;
     if filters.is_none()
         && let Ok(value) = note(table, column)
@@ -187,20 +193,24 @@ fn term(
             .ok_or(format!("{filter:?}: expected key=value"))?;
         conditions.push((index(key.trim())?, value.trim()));
     }
-    // With `best`, rows are grouped by implementation (each group's median)
-    // and the largest is taken; a bound that is not a design is left out.
-    let group = if best {
-        Some(index("implementation")?)
-    } else {
-        None
+    // With `best` or `worst`, rows are grouped by implementation (each
+    // group's median) and the largest or smallest is taken; a bound that is
+    // not a design is left out. A CSV without implementations groups by row.
+    let group = match pick {
+        Some(_) => table.header.iter().position(|h| h == "implementation"),
+        None => None,
     };
-    let mut groups: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
-    for row in &table.rows {
+    let mut groups: BTreeMap<String, Vec<f64>> = BTreeMap::new();
+    for (number, row) in table.rows.iter().enumerate() {
         if !conditions.iter().all(|(i, v)| row[*i] == *v) {
             continue;
         }
-        let name = group.map_or("", |g| row[g].as_str());
-        if concur::sweep::REFERENCE_LINES.contains(&name) {
+        let name = match (pick, group) {
+            (_, Some(g)) => row[g].clone(),
+            (Some(_), None) => number.to_string(),
+            (None, None) => String::new(),
+        };
+        if concur::sweep::REFERENCE_LINES.contains(&name.as_str()) {
             continue;
         }
         let value = row[wanted]
@@ -211,10 +221,9 @@ fn term(
     if groups.is_empty() {
         return Err(format!("{file}: no row where {}", filters.unwrap_or("")));
     }
-    let value = groups
-        .into_values()
-        .map(median)
-        .fold(f64::NEG_INFINITY, f64::max);
+    let mut medians = groups.into_values().map(median);
+    let first = medians.next().unwrap_or(f64::NAN);
+    let value = medians.fold(first, pick.unwrap_or(f64::max));
     Ok(value * scale)
 }
 
@@ -395,6 +404,18 @@ fn the_checker_reads_what_it_is_given() {
     )
     .unwrap();
     assert!(best >= one, "the best is at least any one design");
+    let worst = evaluate(
+        "hashmap.csv worst ops_per_sec where workload=read-heavy; threads=1",
+        &mut cache,
+    )
+    .unwrap();
+    assert!(worst <= one && worst < best);
+    let lowest = evaluate("hashmap-run-length.csv worst striped", &mut cache).unwrap();
+    let highest = evaluate("hashmap-run-length.csv best striped", &mut cache).unwrap();
+    assert!(
+        lowest < highest,
+        "rows of a plain CSV are compared one by one"
+    );
     assert!(evaluate("hashmap.csv nope where threads=1", &mut cache).is_err());
     assert!(evaluate("hashmap.csv ops_per_sec where threads=99", &mut cache).is_err());
 }
