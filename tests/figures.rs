@@ -19,6 +19,8 @@
 //! - `A over B` is a ratio. If `B` starts with `where`, it reads the same
 //!   file and column as `A`. Either side may be a plain number, such as
 //!   `1e9 over hashmap.csv ops_per_sec where ...` for nanoseconds an op.
+//! - `plus K`, `minus K`, `times K` at the end apply in order: `A over B
+//!   minus 1 times 100` is a change in percent.
 //!
 //! The test computes each figure, rounds it to as many decimals as the
 //! text shows, and fails on any difference, naming the chapter and line.
@@ -227,8 +229,34 @@ fn term(
     Ok(value * scale)
 }
 
-/// The value of a figure's expression.
+/// The value of a figure's expression, with its trailing arithmetic
+/// (`... minus 1 times 100`) applied in order.
 fn evaluate(expression: &str, cache: &mut BTreeMap<String, Table>) -> Result<f64, String> {
+    let mut words: Vec<&str> = expression.trim().split(' ').collect();
+    let mut steps = Vec::new();
+    while words.len() > 2 {
+        let n = words.len();
+        let (op, k) = (words[n - 2], words[n - 1]);
+        let Ok(k) = k.parse::<f64>() else { break };
+        if !["plus", "minus", "times"].contains(&op) {
+            break;
+        }
+        steps.push((op, k));
+        words.truncate(n - 2);
+    }
+    let mut value = ratio(&words.join(" "), cache)?;
+    for (op, k) in steps.into_iter().rev() {
+        value = match op {
+            "plus" => value + k,
+            "minus" => value - k,
+            _ => value * k,
+        };
+    }
+    Ok(value)
+}
+
+/// `A` or `A over B`.
+fn ratio(expression: &str, cache: &mut BTreeMap<String, Table>) -> Result<f64, String> {
     match expression.split_once(" over ") {
         None => term(expression, None, cache),
         Some((top, bottom)) => {
