@@ -76,6 +76,27 @@ fn every_chart_the_book_shows_exists_with_its_fingerprint() {
     }
 }
 
+/// Every table a chapter includes from `charts/` names the machine it was
+/// measured on, as every chart does.
+#[test]
+fn every_included_table_names_its_machine() {
+    for chapter in chapters() {
+        let text = fs::read_to_string(&chapter).unwrap();
+        for (file, _) in includes(&text) {
+            if !(file.starts_with("charts/") && file.ends_with(".md")) {
+                continue;
+            }
+            let path = chapter.parent().unwrap().join(&file);
+            let table = fs::read_to_string(&path).unwrap();
+            assert!(
+                table.contains("Machine: cores: "),
+                "{}: includes {file}, which does not name its machine",
+                chapter.display()
+            );
+        }
+    }
+}
+
 /// The tables of ratios the chapters show are generated from the CSVs beside
 /// them; a hand edit of either shows up here.
 #[test]
