@@ -57,7 +57,15 @@ fn crawl(
 }
 
 fn main() {
-    let test_mode = std::env::args().any(|arg| arg == "--test");
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let test_mode = args.iter().any(|arg| arg == "--test");
+    // `cargo bench NAME` runs only the benches whose name matches; only a
+    // complete run (no --test, no filter) replaces the book's figures.
+    let filters: Vec<&String> = args.iter().filter(|a| !a.starts_with('-')).collect();
+    if !filters.is_empty() && !filters.iter().any(|f| "crawler".contains(f.as_str())) {
+        return;
+    }
+    let to_book = !test_mode && filters.is_empty();
     let rounds = if test_mode { 1 } else { 3 };
     let config = site_config();
     let mut records = Vec::new();
@@ -132,7 +140,7 @@ fn main() {
     let notes = vec![ceiling_note(2, ceiling)];
     let title = SWEEP.title;
     let mut targets = vec![contention_dir()];
-    if !test_mode {
+    if to_book {
         targets.push(book_charts_dir());
     }
     for dir in targets {

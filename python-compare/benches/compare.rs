@@ -22,10 +22,14 @@ fn main() -> ExitCode {
     }
     let book = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../book/src/charts");
     let target = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/python-compare");
+    // Only a complete run (no --test, no filter) replaces the book's
+    // figures; a filtered run measures in full but writes to target/.
     let (size, repeats, dir) = if test {
         (Size::Small, 1, target)
-    } else {
+    } else if filters.is_empty() {
         (Size::Full, 3, book)
+    } else {
+        (Size::Full, 3, target)
     };
     let options = Options {
         workloads: known_workloads().into_iter().map(String::from).collect(),
