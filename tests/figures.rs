@@ -138,6 +138,9 @@ fn note(table: &Table, name: &str) -> Result<f64, String> {
     }
 }
 
+/// How `best` and `worst` pick among implementations: `f64::max`, `f64::min`.
+type Pick = fn(f64, f64) -> f64;
+
 /// `[FILE] COLUMN [where k=v; ...]`, or a plain number. `inherit` is the
 /// file and column of the left side of `over`.
 fn term(
@@ -162,14 +165,13 @@ fn term(
     load(file, cache)?;
     let table = &cache[file];
     let column = column.trim();
-    let (pick, column): (Option<fn(f64, f64) -> f64>, &str) =
-        if let Some(column) = column.strip_prefix("best ") {
-            (Some(f64::max), column)
-        } else if let Some(column) = column.strip_prefix("worst ") {
-            (Some(f64::min), column)
-        } else {
-            (None, column)
-        };
+    let (pick, column): (Option<Pick>, &str) = if let Some(column) = column.strip_prefix("best ") {
+        (Some(f64::max), column)
+    } else if let Some(column) = column.strip_prefix("worst ") {
+        (Some(f64::min), column)
+    } else {
+        (None, column)
+    };
     let (column, scale) = scaled(column)?;
     if filters.is_none()
         && let Ok(value) = note(table, column)

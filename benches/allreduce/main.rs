@@ -47,20 +47,30 @@ fn main() {
     // Not a multiple of 8 in --test, so the uneven chunks run too.
     let (len, runs) = if test { (1003, 1) } else { (LEN, RUNS) };
 
-    // The floor: one copy of the vector, made as a send makes one here
-    // (allocate, copy), on one thread.
-    let floor = median(
-        (0..runs)
-            .map(|_| {
-                let source = gradient(0, len);
-                let start = Instant::now();
-                let copy = source.to_vec();
-                let took = start.elapsed();
-                std::hint::black_box(copy);
-                took
-            })
-            .collect(),
-    );
+    // The floors, on one thread: one copy of the vector into memory already
+    // touched (what memory bandwidth allows), and one into a fresh
+    // allocation, as a send makes here: the kernel must first hand over and
+    // zero every page, and that, not the copy, takes most of the time.
+    let floor = |fresh: bool| {
+        median(
+            (0..runs)
+                .map(|_| {
+                    let source = gradient(0, len);
+                    let mut warm = gradient(1, len);
+                    let start = Instant::now();
+                    if fresh {
+                        std::hint::black_box(source.to_vec());
+                    } else {
+                        warm.copy_from_slice(&source);
+                    }
+                    let took = start.elapsed();
+                    std::hint::black_box(warm);
+                    took
+                })
+                .collect(),
+        )
+    };
+    let (warm_floor, fresh_floor) = (floor(false), floor(true));
 
     let mut table = Table::new([
         ("workers", Align::Right),
@@ -121,10 +131,12 @@ fn main() {
          ring, naive and one thread interleaved. \"One thread\" adds every \
          vector into the first and copies the sum over the rest, with no \
          channels: what the parallel shapes must beat. Copying the vector \
-         once on one thread took {}. Threads on one machine: the \"network\" \
+         once on one thread took {} into memory already in use, and {} into \
+         a fresh allocation, as a send makes one. Threads on one machine: the \"network\" \
          is memory, not a NIC. This machine's {}.\n\n{}\n{}\n",
         bytes(len * size_of::<f32>()),
-        duration(floor),
+        duration(warm_floor),
+        duration(fresh_floor),
         ceiling_note(2, ceiling),
         table.markdown(),
         readings.join("\n")
