@@ -8,7 +8,9 @@
 //! to 7.5<!--fig hashmap.csv ops_per_sec/1e6 where workload=read-heavy; implementation=GlobalLockMap; threads=2-->
 //! ```
 //!
-//! - `FILE COLUMN` names a CSV in `book/src/charts/` and one of its columns;
+//! - `FILE COLUMN` names a CSV in `book/src/charts/` and one of its columns
+//!   (or, for the few tables with no CSV, a generated `.md` and a column of
+//!   its first table: `crawler-rss.md AsyncCrawler where concurrency=256`);
 //!   `*K` or `/K` after the column scales it. `where k=v; k=v` picks rows;
 //!   several rows (repeated runs) give their median.
 //! - `FILE best COLUMN where ...` groups the rows by implementation and
@@ -52,6 +54,10 @@ fn load(name: &str, cache: &mut BTreeMap<String, Table>) -> Result<(), String> {
     }
     let path = book().join("charts").join(name);
     let text = fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    if name.ends_with(".md") {
+        cache.insert(name.to_string(), markdown_table(&text, name)?);
+        return Ok(());
+    }
     let notes = text
         .lines()
         .filter_map(|l| l.strip_prefix('#'))
@@ -80,6 +86,44 @@ fn load(name: &str, cache: &mut BTreeMap<String, Table>) -> Result<(), String> {
         },
     );
     Ok(())
+}
+
+/// The first table of a generated Markdown file (`crawler-rss.md`), for
+/// the few tables that have no CSV: its header and its cells as text.
+fn markdown_table(text: &str, name: &str) -> Result<Table, String> {
+    let cells = |line: &str| -> Vec<String> {
+        line.trim()
+            .trim_matches('|')
+            .split('|')
+            .map(|cell| cell.trim().trim_matches('`').to_string())
+            .collect()
+    };
+    let mut lines = text
+        .lines()
+        .skip_while(|l| !l.starts_with('|'))
+        .take_while(|l| l.starts_with('|'));
+    let header = cells(lines.next().ok_or(format!("{name}: no table"))?);
+    let rows = lines.filter(|l| !l.contains("---")).map(cells).collect();
+    Ok(Table {
+        header,
+        rows,
+        notes: Vec::new(),
+    })
+}
+
+/// A cell's number: a CSV's `94.3`, or a Markdown table's `94.3 MiB`,
+/// `2.26x`, `0.8%`, `1,106 ms`.
+fn number_in(cell: &str) -> Option<f64> {
+    let plain: String = cell.chars().filter(|c| *c != ',').collect();
+    // A whole number first (a CSV writer's `7.06e-5` too), then the number
+    // that starts a cell with a unit after it.
+    plain.trim().parse().ok().or_else(|| {
+        let end = plain
+            .char_indices()
+            .find(|&(i, c)| !(c.is_ascii_digit() || c == '.' || (i == 0 && c == '-')))
+            .map_or(plain.len(), |(i, _)| i);
+        plain[..end].parse().ok()
+    })
 }
 
 fn median(mut values: Vec<f64>) -> f64 {
@@ -217,9 +261,8 @@ fn term(
         if concur::sweep::REFERENCE_LINES.contains(&name.as_str()) {
             continue;
         }
-        let value = row[wanted]
-            .parse::<f64>()
-            .map_err(|_| format!("{file}: {:?} is not a number", row[wanted]))?;
+        let value =
+            number_in(&row[wanted]).ok_or(format!("{file}: {:?} is not a number", row[wanted]))?;
         groups.entry(name).or_default().push(value);
     }
     if groups.is_empty() {
