@@ -491,6 +491,7 @@ pub fn first_records_race<T: TopK + 'static>(make: impl Fn() -> T) -> Result<(),
 }
 
 /// One adversarial or realistic stream for the bounded-memory guarantees.
+#[derive(Clone)]
 pub struct Case {
     pub name: &'static str,
     pub stream: Vec<String>,
@@ -623,15 +624,27 @@ pub fn space_saving_follows_the_algorithm<T: TopK + 'static>(
     make: impl Fn(usize) -> T,
     m: usize,
 ) -> Result<(), String> {
-    for case in bounded_cases() {
+    // Once with single records, once with weighted ones (`record_n`): a
+    // weight lets a new counter start below older ones, which single
+    // records never do, so a smallest-counter search that only works when
+    // new counters are the smallest shows only here.
+    for (case, weighted) in bounded_cases()
+        .into_iter()
+        .flat_map(|case| [(case.clone(), false), (case, true)])
+    {
         let counter = make(m);
         let mut model: HashMap<String, u64> = HashMap::new();
-        for query in &case.stream {
-            counter.record(query);
+        for (position, query) in case.stream.iter().enumerate() {
+            let n = if weighted {
+                1 + (position % 7) as u64
+            } else {
+                1
+            };
+            counter.record_n(query, n);
             if let Some(count) = model.get_mut(query) {
-                *count += 1;
+                *count += n;
             } else if model.len() < m {
-                model.insert(query.clone(), 1);
+                model.insert(query.clone(), n);
             } else {
                 let (smallest, count) = model
                     .iter()
@@ -639,7 +652,7 @@ pub fn space_saving_follows_the_algorithm<T: TopK + 'static>(
                     .map(|(q, c)| (q.clone(), *c))
                     .expect("m counters");
                 model.remove(&smallest);
-                model.insert(query.clone(), count + 1);
+                model.insert(query.clone(), count + n);
             }
         }
         let mut want: Vec<u64> = model.values().copied().collect();
@@ -649,11 +662,16 @@ pub fn space_saving_follows_the_algorithm<T: TopK + 'static>(
         if got != want {
             let first = (0..got.len().max(want.len())).find(|&i| got.get(i) != want.get(i));
             return Err(bugs::BROKEN_GUARANTEE.says(format!(
-                "{}: after {} queries the {} counters hold counts that Space-Saving with {m} \
+                "{}: after {} {} the {} counters hold counts that Space-Saving with {m} \
                  counters never holds (sorted, they first differ at position {}: {:?} where \
                  the algorithm has {:?}). A new query must take over the smallest counter.",
                 case.name,
                 case.stream.len(),
+                if weighted {
+                    "weighted records (record_n)"
+                } else {
+                    "queries"
+                },
                 got.len(),
                 first.map_or(0, |i| i + 1),
                 first.and_then(|i| got.get(i)),
