@@ -50,6 +50,11 @@ macro_rules! conformance {
             }
 
             #[test]
+            fn every_value_comes_back_once() {
+                pass(suite::every_value_comes_back_once::<$map>);
+            }
+
+            #[test]
             fn reads_during_writes_see_written_values() {
                 pass(suite::reads_during_writes_see_written_values::<$map>);
             }

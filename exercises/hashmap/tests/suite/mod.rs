@@ -752,6 +752,104 @@ pub fn concurrent_writes_all_land<M: ConcurrentMap<u64, u64> + 'static>() -> Res
     Ok(())
 }
 
+/// Writers insert and remove the same few keys, each insert a value no
+/// other write uses, and keep every value `insert` and `remove` hand back.
+/// Each method is atomic, so every value written comes back exactly once:
+/// as the old value of a later insert, from a remove, or still in the map.
+/// A value handed back twice, or never, means a method read the old value
+/// and changed the map in two steps; and `len` must count the keys present.
+pub fn every_value_comes_back_once<M: ConcurrentMap<u64, u64> + 'static>() -> Result<(), String> {
+    const KEYS: u64 = 8;
+    const OPS: u64 = 50_000;
+    struct Shared<M> {
+        map: M,
+        returned: std::sync::Mutex<Vec<u64>>,
+        inserts: std::sync::atomic::AtomicU64,
+        writers_done: AtomicUsize,
+        most_len: AtomicUsize,
+    }
+    let shared = Arc::new(Shared {
+        map: M::with_capacity(4),
+        returned: std::sync::Mutex::new(Vec::new()),
+        inserts: std::sync::atomic::AtomicU64::new(0),
+        writers_done: AtomicUsize::new(0),
+        most_len: AtomicUsize::new(0),
+    });
+    // THREADS writers, and one more thread that watches len() meanwhile.
+    Stress::new(
+        THREADS + 1,
+        bugs::DEADLOCK,
+        "insert or remove never returned while others used the same keys",
+    )
+    .run(Arc::clone(&shared), |shared, thread| {
+        if thread == THREADS {
+            while shared.writers_done.load(Ordering::Acquire) < THREADS {
+                shared
+                    .most_len
+                    .fetch_max(shared.map.len(), Ordering::Relaxed);
+            }
+            return;
+        }
+        let mut rng = Rng::for_thread(17, thread);
+        let (mut mine, mut inserts) = (Vec::new(), 0);
+        for i in 0..OPS {
+            let key = rng.below(KEYS);
+            let back = if rng.below(2) == 0 {
+                inserts += 1;
+                shared.map.insert(key, (thread as u64) << 32 | i)
+            } else {
+                shared.map.remove(&key)
+            };
+            mine.extend(back);
+        }
+        shared.returned.lock().unwrap().extend(mine);
+        shared.inserts.fetch_add(inserts, Ordering::Relaxed);
+        shared.writers_done.fetch_add(1, Ordering::Release);
+    })
+    .map_err(|e| e.to_string())?;
+
+    let map = &shared.map;
+    let present: Vec<u64> = (0..KEYS).filter_map(|key| map.get(&key)).collect();
+    let mut values = std::mem::take(&mut *shared.returned.lock().unwrap());
+    values.extend(&present);
+    let inserts = shared.inserts.load(Ordering::Relaxed) as usize;
+    let accounted = values.len();
+    values.sort_unstable();
+    if let Some(twice) = values.windows(2).find(|pair| pair[0] == pair[1]) {
+        return Err(bugs::CHECK_THEN_ACT.says(format!(
+            "the value {:#x} (thread {}'s write number {}) came back twice, from two inserts or \
+             removes of its key: one of them read the old value and changed the map in two \
+             steps, with another thread's write in between",
+            twice[0],
+            twice[0] >> 32,
+            twice[0] & 0xffff_ffff
+        )));
+    }
+    if accounted != inserts {
+        return Err(bugs::LOST_UPDATE.says(format!(
+            "{inserts} values were inserted, but only {accounted} came back from insert, \
+             remove or the map at the end: writes were lost"
+        )));
+    }
+    if map.len() != present.len() {
+        return Err(bugs::CHECK_THEN_ACT.says(format!(
+            "after every thread finished, len() is {} where {} keys are present: an insert or \
+             remove counted a change it did not make (did it check for the key before taking \
+             the lock?), or made one it did not count",
+            map.len(),
+            present.len()
+        )));
+    }
+    let most = shared.most_len.load(Ordering::Relaxed);
+    if most > KEYS as usize + THREADS {
+        return Err(bugs::TORN_UPDATE.says(format!(
+            "len() returned {most} while {THREADS} threads inserted and removed {KEYS} keys: a \
+             count can be off by the writes in progress, never more"
+        )));
+    }
+    Ok(())
+}
+
 /// Readers and writers on the same few keys at once: every `get` returns a
 /// value some writer wrote (never one nobody wrote), and the map ends
 /// holding the last write of each key.
