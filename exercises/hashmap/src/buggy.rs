@@ -115,6 +115,32 @@ striped_wrapper!(CheckThenActMap);
 
 type Guard<'a> = kit::sync::RwLockWriteGuard<'a, hashbrown::HashTable<(u64, u64)>>;
 
+// ANCHOR: stale_old_value
+/// **Stale old value.** `insert` answers with a value it read before it
+/// wrote: a `get`, then an `insert`. Each call is atomic, the pair is not.
+/// Two threads insert into one key, both read the same old value, and both
+/// hand it back: a caller that frees or retries what `insert` returns acts
+/// on it twice, and the value the other thread overwrote is never seen.
+#[derive(Debug)]
+pub struct StaleOldValueMap(Inner);
+
+impl ConcurrentMap<u64, u64> for StaleOldValueMap {
+    fn with_capacity(capacity: usize) -> Self {
+        Self(Inner::with_capacity(capacity))
+    }
+
+    fn insert(&self, key: u64, value: u64) -> Option<u64> {
+        let previous = self.0.get(&key);
+        // BUG: another thread may write or remove `key` before this insert.
+        self.0.insert(key, value);
+        previous
+    }
+
+    forward!(get remove update get_or_insert_with transfer len);
+}
+// ANCHOR_END: stale_old_value
+striped_wrapper!(StaleOldValueMap);
+
 /// The transfer itself, once both shards are held: the part the deadlock
 /// bugs get right.
 fn move_amount(

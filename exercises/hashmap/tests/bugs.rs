@@ -5,7 +5,8 @@ mod suite;
 
 use hashmap::buggy::{
     CheckThenActMap, KeyOrderDeadlockMap, LockOrderDeadlockMap, LostUpdateMap,
-    SameShardSelfDeadlockMap, TornTransferMap, UnguardedCopyMap, UnsequencedTransferMap,
+    SameShardSelfDeadlockMap, StaleOldValueMap, TornTransferMap, UnguardedCopyMap,
+    UnsequencedTransferMap,
 };
 use hashmap::{ConcurrentMap, Counter, GlobalLockMap, Striped, TransferError};
 use kit::bugs;
@@ -21,6 +22,15 @@ fn check_then_act_is_caught() {
     assert_caught(
         bugs::CHECK_THEN_ACT,
         suite::get_or_insert_with_runs_f_once::<CheckThenActMap>,
+    );
+}
+
+/// Two inserts into one key hand back the same old value.
+#[test]
+fn a_stale_old_value_is_caught() {
+    assert_caught(
+        bugs::CHECK_THEN_ACT,
+        suite::every_value_comes_back_once::<StaleOldValueMap>,
     );
 }
 
