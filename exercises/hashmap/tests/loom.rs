@@ -174,3 +174,39 @@ fn loom_finds_the_copy_on_write_bugs() {
     }));
     assert!(torn.is_err(), "loom found no half-published transfer");
 }
+
+/// One thread inserts a key while the other removes it as soon as it is
+/// there: `len` may lag the insert in progress, but a count changed after
+/// the lock is released can be lowered by the remove before the insert
+/// raises it, and wrap below zero. A stress test almost never hits that
+/// window of a few nanoseconds; loom walks into it.
+fn len_never_wraps<M: ConcurrentMap<u64, u64> + 'static>(map: M) {
+    two_threads(
+        map,
+        |map, index| {
+            if index == 0 {
+                map.insert(1, 0);
+            } else {
+                while map.remove(&1).is_none() {
+                    thread::yield_now();
+                }
+                let len = map.len();
+                assert!(
+                    len <= 1,
+                    "len() is {len} right after removing the only key: the count wrapped below zero"
+                );
+            }
+        },
+        |map| assert_eq!(map.len(), 0, "no key is left"),
+    );
+}
+
+#[test]
+fn striped_len_never_wraps() {
+    loom::model(|| len_never_wraps(tiny_map()));
+}
+
+#[test]
+fn snapshot_len_never_wraps() {
+    loom::model(|| len_never_wraps(tiny_snapshots()));
+}
