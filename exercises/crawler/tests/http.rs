@@ -162,10 +162,7 @@ fn both_crawlers_find_the_same_urls_as_the_site_model() {
 /// more than the workers either.
 #[test]
 fn both_crawlers_keep_to_the_concurrency_limit() {
-    let threads: suite::HttpCrawlFn =
-        |url, options| ThreadPoolCrawler::new(options.clone()).crawl(url);
-    let tasks: suite::HttpCrawlFn = |url, options| AsyncCrawler::new(options.clone()).crawl(url);
-    for (name, crawl) in [("thread pool", threads), ("tokio", tasks)] {
+    for (name, crawl) in both() {
         for (workers, per_host) in [(8, 3), (4, 1024)] {
             let site = Site::start(config(), 0).unwrap();
             let options = CrawlOptions {
@@ -194,12 +191,21 @@ fn both_crawlers_keep_to_the_concurrency_limit() {
 #[path = "suite/mod.rs"]
 mod suite;
 
+/// The two references, by name, as the suite's checks take them.
+fn both() -> [(&'static str, suite::HttpCrawlFn); 2] {
+    [
+        ("thread pool", |url, options| {
+            ThreadPoolCrawler::new(options.clone()).crawl(url)
+        }),
+        ("tokio", |url, options| {
+            AsyncCrawler::new(options.clone()).crawl(url)
+        }),
+    ]
+}
+
 #[test]
 fn both_crawlers_end_on_a_trap_site() {
-    let threads: suite::HttpCrawlFn =
-        |url, options| ThreadPoolCrawler::new(options.clone()).crawl(url);
-    let tasks: suite::HttpCrawlFn = |url, options| AsyncCrawler::new(options.clone()).crawl(url);
-    for crawl in [threads, tasks] {
+    for (_, crawl) in both() {
         if let Err(problem) = suite::ends_on_a_trap_site(crawl) {
             panic!("{problem}");
         }
@@ -218,10 +224,7 @@ fn both_crawlers_follow_a_deep_finite_chain_with_default_options() {
         chain: DEPTH,
         ..SiteConfig::default()
     };
-    let threads: suite::HttpCrawlFn =
-        |url, options| ThreadPoolCrawler::new(options.clone()).crawl(url);
-    let tasks: suite::HttpCrawlFn = |url, options| AsyncCrawler::new(options.clone()).crawl(url);
-    for (name, crawl) in [("thread pool", threads), ("tokio", tasks)] {
+    for (name, crawl) in both() {
         let site = Site::start(config, 0).unwrap();
         let report = crawl(&site.url(), &CrawlOptions::default()).unwrap();
         let archive: Vec<&String> = report
@@ -244,10 +247,7 @@ fn both_crawlers_follow_a_deep_finite_chain_with_default_options() {
 #[test]
 fn both_crawlers_report_the_limits_that_cut_them() {
     use crawler::LimitHit;
-    let threads: suite::HttpCrawlFn =
-        |url, options| ThreadPoolCrawler::new(options.clone()).crawl(url);
-    let tasks: suite::HttpCrawlFn = |url, options| AsyncCrawler::new(options.clone()).crawl(url);
-    for (name, crawl) in [("thread pool", threads), ("tokio", tasks)] {
+    for (name, crawl) in both() {
         // The calendar never ends: only the page budget stops it.
         let site = Site::start(config(), 0).unwrap();
         let pages = CrawlOptions {
@@ -311,10 +311,7 @@ fn both_crawlers_fail_when_the_start_page_cannot_be_fetched() {
     let site = Site::start(config(), 0).unwrap();
     let missing = format!("{}missing/1", site.url());
     let private = format!("{}private/1", site.url());
-    let threads: suite::HttpCrawlFn =
-        |url, options| ThreadPoolCrawler::new(options.clone()).crawl(url);
-    let tasks: suite::HttpCrawlFn = |url, options| AsyncCrawler::new(options.clone()).crawl(url);
-    for (name, crawl) in [("thread pool", threads), ("tokio", tasks)] {
+    for (name, crawl) in both() {
         for (url, respect_robots, why) in [
             (&closed, false, "refused"),
             (&missing, false, "HTTP status 404"),
