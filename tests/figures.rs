@@ -18,11 +18,12 @@
 //!   the smallest. In a CSV without implementations, each row is a group.
 //! - `FILE ceiling`, `FILE handoff_min`, `handoff_max`, `handoff_median`
 //!   read the run's `#` lines.
-//! - `A over B` is a ratio. If `B` starts with `where`, it reads the same
-//!   file and column as `A`. Either side may be a plain number, such as
-//!   `1e9 over hashmap.csv ops_per_sec where ...` for nanoseconds an op.
-//! - `plus K`, `minus K`, `times K` at the end apply in order: `A over B
-//!   minus 1 times 100` is a change in percent.
+//! - `over`, `minus`, `plus` and `times` join terms, read left to right
+//!   with no precedence: `A over B minus 1 times 100` is a change in
+//!   percent, `A minus B times 1024 over 192` a difference per item. A term
+//!   that starts with `where` reads the same file and column as the first
+//!   term. Any term may be a plain number, such as `1e9 over hashmap.csv
+//!   ops_per_sec where ...` for nanoseconds an op.
 //!
 //! The test computes each figure, rounds it to as many decimals as the
 //! text shows, and fails on any difference, naming the chapter and line.
@@ -274,47 +275,44 @@ fn term(
     Ok(value * scale)
 }
 
-/// The value of a figure's expression, with its trailing arithmetic
-/// (`... minus 1 times 100`) applied in order.
+/// The operators of an expression, read left to right with no precedence:
+/// `A over B minus 1 times 100` is ((A / B) - 1) * 100.
+const OPERATORS: [&str; 4] = [" over ", " plus ", " minus ", " times "];
+
+/// The value of a figure's expression: terms joined by operators, from
+/// left to right. A term that starts with `where` reads the file and column
+/// of the first term.
 fn evaluate(expression: &str, cache: &mut BTreeMap<String, Table>) -> Result<f64, String> {
-    let mut words: Vec<&str> = expression.trim().split(' ').collect();
-    let mut steps = Vec::new();
-    while words.len() > 2 {
-        let n = words.len();
-        let (op, k) = (words[n - 2], words[n - 1]);
-        let Ok(k) = k.parse::<f64>() else { break };
-        if !["plus", "minus", "times"].contains(&op) {
+    let mut parts: Vec<(&str, &str)> = Vec::new();
+    let (mut operator, mut rest) = ("", expression.trim());
+    loop {
+        let next = OPERATORS
+            .iter()
+            .filter_map(|o| rest.find(o).map(|at| (at, *o)))
+            .min();
+        let Some((at, found)) = next else {
+            parts.push((operator, rest));
             break;
-        }
-        steps.push((op, k));
-        words.truncate(n - 2);
+        };
+        parts.push((operator, &rest[..at]));
+        operator = found.trim();
+        rest = &rest[at + found.len()..];
     }
-    let mut value = ratio(&words.join(" "), cache)?;
-    for (op, k) in steps.into_iter().rev() {
-        value = match op {
-            "plus" => value + k,
-            "minus" => value - k,
-            _ => value * k,
+    let first = parts[0].1.trim();
+    let head = first.split_once("where ").map_or(first, |p| p.0.trim());
+    let inherit = head.split_once(' ');
+    let mut value = term(first, None, cache)?;
+    for (operator, operand) in &parts[1..] {
+        let next = term(operand, inherit, cache)?;
+        value = match *operator {
+            "over" if next == 0.0 => return Err("division by zero".into()),
+            "over" => value / next,
+            "plus" => value + next,
+            "minus" => value - next,
+            _ => value * next,
         };
     }
     Ok(value)
-}
-
-/// `A` or `A over B`.
-fn ratio(expression: &str, cache: &mut BTreeMap<String, Table>) -> Result<f64, String> {
-    match expression.split_once(" over ") {
-        None => term(expression, None, cache),
-        Some((top, bottom)) => {
-            let first = top.trim().split_once(" where ").map_or(top.trim(), |p| p.0);
-            let inherit = first.split_once(' ');
-            let a = term(top, None, cache)?;
-            let b = term(bottom, inherit, cache)?;
-            if b == 0.0 {
-                return Err("division by zero".into());
-            }
-            Ok(a / b)
-        }
-    }
 }
 
 /// The number written just before `end` in `line`: digits, a point and

@@ -97,6 +97,8 @@ pub enum LimitHit {
 impl LimitHit {
     /// The limits hit, from what the frontier left out and how many bodies
     /// were cut.
+    // Its callers, the HTTP crawlers, are not built under loom.
+    #[cfg_attr(loom, allow(dead_code))]
     pub(crate) fn from_counts(
         options: &CrawlOptions,
         left_out: crate::LeftOut,
