@@ -783,13 +783,27 @@ pub fn every_value_comes_back_once<M: ConcurrentMap<u64, u64> + 'static>() -> Re
     )
     .run(Arc::clone(&shared), |shared, thread| {
         if thread == THREADS {
-            while shared.writers_done.load(Ordering::Acquire) < THREADS {
+            // Stops with the writers, or with the watchdog if they hang: a
+            // watcher left spinning would burn a core for every later check.
+            let started = Instant::now();
+            while shared.writers_done.load(Ordering::Acquire) < THREADS
+                && started.elapsed() < Duration::from_secs(12)
+            {
                 shared
                     .most_len
                     .fetch_max(shared.map.len(), Ordering::Relaxed);
             }
             return;
         }
+        // Counted on the way out, a panic included: the watchdog reports the
+        // panic at once, and the watcher must not wait for this writer.
+        struct Done<'a>(&'a AtomicUsize);
+        impl Drop for Done<'_> {
+            fn drop(&mut self) {
+                self.0.fetch_add(1, Ordering::Release);
+            }
+        }
+        let _done = Done(&shared.writers_done);
         let mut rng = Rng::for_thread(17, thread);
         let (mut mine, mut inserts) = (Vec::new(), 0);
         for i in 0..OPS {
@@ -804,7 +818,6 @@ pub fn every_value_comes_back_once<M: ConcurrentMap<u64, u64> + 'static>() -> Re
         }
         shared.returned.lock().unwrap().extend(mine);
         shared.inserts.fetch_add(inserts, Ordering::Relaxed);
-        shared.writers_done.fetch_add(1, Ordering::Release);
     })
     .map_err(|e| e.to_string())?;
 
