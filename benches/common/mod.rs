@@ -47,13 +47,13 @@ pub fn write_tables(files: &[(&str, &str)], to_book: bool) {
     }
 }
 
-/// Criterion settings that keep a configuration to about half a second:
+/// Criterion settings that keep a configuration to about a third of a second:
 /// criterion is here for its statistics and its comparison with the last
 /// run, and the figures come from [`measure_interleaved_pass`].
 pub fn criterion() -> Criterion {
     Criterion::default()
-        .warm_up_time(Duration::from_millis(100))
-        .measurement_time(Duration::from_millis(300))
+        .warm_up_time(Duration::from_millis(50))
+        .measurement_time(Duration::from_millis(200))
         .sample_size(10)
         .nresamples(10_000)
         .without_plots()
@@ -80,7 +80,7 @@ fn selected(id: &str) -> bool {
 }
 
 /// A configuration whose one run takes longer is left to the pass.
-const CRITERION_MAX_RUN: Duration = Duration::from_millis(150);
+const CRITERION_MAX_RUN: Duration = Duration::from_millis(60);
 
 /// Seconds of runs each configuration gets in the interleaved pass.
 const PASS_BUDGET: Duration = Duration::from_millis(400);

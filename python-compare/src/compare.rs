@@ -120,7 +120,14 @@ fn jobs(workload: &Workload, workers: &[usize]) -> Vec<Job> {
         }
     }
     for &variant in &workload.python_variants {
-        for w in at(variant != "sequential") {
+        // A cold pool's start-up is the same at every size, so one count
+        // shows it: the largest, the one a batch job would start.
+        let counts = match variant {
+            "sequential" => vec![1],
+            "processes-cold" => workers.iter().max().into_iter().copied().collect(),
+            _ => at(true),
+        };
+        for w in counts {
             jobs.push(Job {
                 language: Language::Python,
                 implementation: variant.to_string(),

@@ -15,6 +15,8 @@ use kit::workload::{KeyDist, Mix, Op};
 use kit::report::{Align, Table};
 
 use super::timing::{histogram, merged, timed};
+
+mod read_cost;
 use super::{
     Contender, Extra, ExtraTable, Measured, Point, Scale, Starter, Sweep, measure_interleaved,
 };
@@ -32,7 +34,7 @@ pub const SWEEP: Sweep = Sweep {
     versus: Some(("StripedMap", "dashmap")),
     single: Some(SINGLE),
     points,
-    extras: &[RUN_LENGTH, INSERT_LATENCY],
+    extras: &[RUN_LENGTH, INSERT_LATENCY, read_cost::READ_COST],
     starter: Starter {
         name: "StarterMap",
         reference: "StripedMap",

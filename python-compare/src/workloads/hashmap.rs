@@ -43,7 +43,7 @@ pub fn build(py: Python<'_>, size: Size) -> Result<Workload> {
         unit: UNIT,
         items: Some(count as u64),
         module: "hashmap".to_string(),
-        python_variants: vec!["sequential", "threads", "processes", "processes-cold"],
+        python_variants: vec!["sequential", "threads", "processes"],
         python_input: python_ops.into_pyobject(py)?.into_any().unbind(),
         rust: vec![
             RustVariant {

@@ -45,7 +45,7 @@ pub fn build(py: Python<'_>, size: Size) -> Result<Workload> {
         unit: UNIT,
         items: Some(count as u64),
         module: "topk".to_string(),
-        python_variants: vec!["sequential", "threads", "processes", "processes-cold"],
+        python_variants: vec!["sequential", "threads", "processes"],
         python_input,
         rust: vec![
             RustVariant {
