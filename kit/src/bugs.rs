@@ -90,6 +90,8 @@ classes! {
     DEADLOCK = ("deadlock", 4, "Deadlock");
     /// Work that should end never does: waiters nobody wakes.
     MISSED_TERMINATION = ("missed termination", 4, "Missed termination");
+    /// A waiter asleep for a signal already sent, or sent to another.
+    LOST_WAKEUP = ("lost wake-up", 4, "Lost wake-up");
     /// A read-modify-write in two steps: another thread's write is lost.
     LOST_UPDATE = ("lost update", 5, "Lost update");
     /// "If absent, insert" in two steps: both threads act.
@@ -104,6 +106,10 @@ classes! {
     OUT_OF_ORDER = ("results merged out of order", 5, "Results merged out of order");
     /// An approximate algorithm that breaks its stated error bound.
     BROKEN_GUARANTEE = ("broken accuracy guarantee", 5, "Broken accuracy guarantee");
+    /// A promised order of events broken: one ran before its turn.
+    ORDER_VIOLATED = ("order violated", 5, "Order violated");
+    /// A waiter that woke and went on without checking its condition.
+    UNCHECKED_WAKEUP = ("unchecked wake-up", 5, "Unchecked wake-up");
     /// Stopped while another worker could still find more work.
     PREMATURE_TERMINATION = ("premature termination", 6, "Premature termination");
     /// No bound on work a hostile input can make unbounded.
@@ -114,6 +120,8 @@ classes! {
     NO_PARALLELISM = ("no parallelism", 7, "No parallelism");
     /// A map that claims stripes but serialises on one lock.
     NO_STRIPING = ("no striping", 7, "No striping");
+    /// Correct, but a waiting thread spins on a core instead of sleeping.
+    BUSY_WAIT = ("busy-waiting", 7, "Busy-waiting");
 }
 
 /// The class a failure message names: the one named earliest in it (a

@@ -371,6 +371,16 @@ fn os_thread_id() -> Option<u32> {
         .ok()
 }
 
+/// The CPU time the calling thread has used so far, from `/proc` (in
+/// steps of a clock tick, 10 ms); `None` where the system does not say.
+/// A check reads it before and after a call that should block, to tell a
+/// thread that sleeps from one that spins.
+pub fn thread_cpu_time() -> Option<Duration> {
+    // USER_HZ, the unit of `/proc`'s CPU times, is 100 on every Linux
+    // architecture Rust builds for.
+    Some(Duration::from_millis(10) * u32::try_from(cpu_ticks(os_thread_id()?)?).ok()?)
+}
+
 /// CPU time a thread has used, in clock ticks, from `/proc`.
 fn cpu_ticks(tid: u32) -> Option<u64> {
     let stat = std::fs::read_to_string(format!("/proc/self/task/{tid}/stat")).ok()?;

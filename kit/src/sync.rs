@@ -19,7 +19,7 @@ mod imp {
         RwLockWriteGuard,
     };
     pub use std::sync::Arc;
-    pub use std::sync::atomic;
+    pub use std::sync::{atomic, mpsc};
     pub use std::thread;
 }
 
@@ -27,13 +27,13 @@ mod imp {
 mod imp {
     pub use loom::sync::{
         Arc, Condvar as RawCondvar, Mutex as RawMutex, MutexGuard, RwLock as RawRwLock,
-        RwLockReadGuard, RwLockWriteGuard, atomic,
+        RwLockReadGuard, RwLockWriteGuard, atomic, mpsc,
     };
     pub use loom::thread;
 }
 
 pub use imp::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
-pub use imp::{Arc, MutexGuard, RwLockReadGuard, RwLockWriteGuard, thread};
+pub use imp::{Arc, MutexGuard, RwLockReadGuard, RwLockWriteGuard, mpsc, thread};
 
 /// A mutual-exclusion lock: parking_lot's, or loom's under `cfg(loom)`.
 #[derive(Debug, Default)]
