@@ -15,7 +15,29 @@ use anyhow::{Result, bail};
 
 use crate::sweep::{self, Sweep};
 
-/// One exercise.
+/// What kind of work an entry is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A whole interview question, with a contention sweep.
+    Exercise,
+    /// One of LeetCode's concurrency problems, by its number.
+    Drill { leetcode: u16 },
+    /// A primitive the drills rest on (a lock, a channel, a pool).
+    Primitive,
+}
+
+impl Kind {
+    /// The heading `concur list` shows it under.
+    pub fn heading(&self) -> &'static str {
+        match self {
+            Kind::Exercise => "exercise",
+            Kind::Drill { .. } => "drill",
+            Kind::Primitive => "primitive",
+        }
+    }
+}
+
+/// One exercise or drill.
 #[derive(Debug, Clone, Copy)]
 pub struct Exercise {
     /// Its name, which is also its crate's name and folder
@@ -32,6 +54,7 @@ pub struct Exercise {
     pub sweep: Option<&'static Sweep>,
     /// Its workload in the Python comparison (`python-compare/python/<name>.py`).
     pub python: Option<&'static str>,
+    pub kind: Kind,
 }
 
 /// Every exercise, in the order a candidate meets them.
@@ -43,6 +66,7 @@ pub const EXERCISES: &[Exercise] = &[
         solution: &["src/striped.rs"],
         sweep: Some(&sweep::hashmap::SWEEP),
         python: Some("hashmap"),
+        kind: Kind::Exercise,
     },
     Exercise {
         name: "topk",
@@ -51,6 +75,7 @@ pub const EXERCISES: &[Exercise] = &[
         solution: &["src/exact_sharded.rs"],
         sweep: Some(&sweep::topk::SWEEP),
         python: Some("topk"),
+        kind: Kind::Exercise,
     },
     Exercise {
         name: "trie",
@@ -59,6 +84,7 @@ pub const EXERCISES: &[Exercise] = &[
         solution: &["src/trie.rs", "src/rwlock.rs"],
         sweep: Some(&sweep::trie::SWEEP),
         python: Some("trie"),
+        kind: Kind::Exercise,
     },
     Exercise {
         name: "segment",
@@ -67,6 +93,7 @@ pub const EXERCISES: &[Exercise] = &[
         solution: &["src/scoped.rs", "src/chunk.rs"],
         sweep: Some(&sweep::segment::SWEEP),
         python: Some("segment"),
+        kind: Kind::Exercise,
     },
     Exercise {
         name: "crawler",
@@ -75,12 +102,26 @@ pub const EXERCISES: &[Exercise] = &[
         solution: &["src/leetcode.rs", "src/frontier.rs"],
         sweep: Some(&sweep::crawler::SWEEP),
         python: Some("crawler"),
+        kind: Kind::Exercise,
+    },
+    Exercise {
+        name: "print-in-order",
+        question: "Print in Order: three threads, one order, and a waiter that sleeps",
+        chapter: "print-in-order.md",
+        solution: &["src/condvar.rs"],
+        sweep: None,
+        python: None,
+        kind: Kind::Drill { leetcode: 1114 },
     },
 ];
 
-/// The exercise called `name`, or an error that lists the names.
+/// The exercise called `name` (a drill also answers to its LeetCode
+/// number), or an error that lists the names.
 pub fn exercise(name: &str) -> Result<&'static Exercise> {
-    match EXERCISES.iter().find(|e| e.name == name) {
+    match EXERCISES
+        .iter()
+        .find(|e| e.name == name || e.leetcode().is_some_and(|n| n.to_string() == name))
+    {
         Some(exercise) => Ok(exercise),
         None => bail!(
             "no exercise called {name:?}; the exercises are {}",
@@ -105,6 +146,14 @@ pub fn python_workloads() -> Vec<&'static str> {
 }
 
 impl Exercise {
+    /// A drill's LeetCode number.
+    pub fn leetcode(&self) -> Option<u16> {
+        match self.kind {
+            Kind::Drill { leetcode } => Some(leetcode),
+            _ => None,
+        }
+    }
+
     pub fn dir(&self, root: &Path) -> PathBuf {
         root.join("exercises").join(self.name)
     }

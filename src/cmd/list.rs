@@ -1,5 +1,5 @@
-//! `concur list`: every exercise, its question, and how far this checkout
-//! has got with it. It reads stored results only and never runs a suite,
+//! `concur list`: every exercise and drill, its question, and how far this
+//! checkout has got with it. It reads stored results only and never runs a suite,
 //! so it answers at once, whatever state a starter is in.
 
 use anyhow::Result;
@@ -16,16 +16,30 @@ pub fn run(_args: &Args) -> Result<()> {
     for exercise in EXERCISES {
         rows.push((exercise, stored_state(&root, exercise, &record)?));
     }
-    println!("{:<9} {:<28} question", "exercise", "state");
-    for (exercise, state) in &rows {
-        println!(
-            "{:<9} {:<28} {}",
-            exercise.name,
-            state.to_string(),
-            exercise.question
-        );
+    let width = EXERCISES.iter().map(|e| e.name.len()).max().unwrap_or(8);
+    for heading in ["exercise", "drill", "primitive"] {
+        let group: Vec<_> = rows
+            .iter()
+            .filter(|(e, _)| e.kind.heading() == heading)
+            .collect();
+        if group.is_empty() {
+            continue;
+        }
+        println!("{heading:<width$} {:<28} question", "state");
+        for (exercise, state) in group {
+            // A drill's question starts with its LeetCode number.
+            let number = exercise
+                .leetcode()
+                .map_or(String::new(), |n| format!("{n} "));
+            println!(
+                "{:<width$} {:<28} {number}{}",
+                exercise.name,
+                state.to_string(),
+                exercise.question
+            );
+        }
+        println!();
     }
-    println!();
     match rows.iter().find(|(_, state)| !state.passing()) {
         Some((exercise, State::Edited)) => println!(
             "Next: concur check {}  (edited since its last check)",

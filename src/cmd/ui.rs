@@ -14,11 +14,14 @@ use concur::workflow::{EXERCISES, Exercise, exercise, root};
 /// clap's list of exercise names, from the registry, each with its
 /// question as help.
 pub fn exercise_names() -> clap::builder::PossibleValuesParser {
-    clap::builder::PossibleValuesParser::new(
-        EXERCISES
-            .iter()
-            .map(|e| clap::builder::PossibleValue::new(e.name).help(e.question)),
-    )
+    clap::builder::PossibleValuesParser::new(EXERCISES.iter().map(|e| {
+        let value = clap::builder::PossibleValue::new(e.name).help(e.question);
+        // A drill answers to its LeetCode number too: `concur check 1114`.
+        match e.leetcode() {
+            Some(number) => value.alias(number.to_string()),
+            None => value,
+        }
+    }))
 }
 
 /// The exercise a workflow command works on.

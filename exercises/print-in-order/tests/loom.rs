@@ -1,0 +1,113 @@
+//! Loom models: every interleaving of the three turns, up to the
+//! preemption bound, for each reference; and the zoo's waiting mistakes,
+//! which loom finds where a stress test may not.
+//!
+//! Run with:
+//! `RUSTFLAGS="--cfg loom" LOOM_MAX_PREEMPTIONS=2 cargo test -p print-in-order --test loom --release`
+#![cfg(loom)]
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::process::Command;
+
+use kit::sync::{Arc, Mutex, thread};
+use print_in_order::buggy::{FlagOutsideLock, IfNotWhile, NotifyOne};
+use print_in_order::{ChannelInOrder, CondvarInOrder, InOrder};
+
+struct Round<T> {
+    object: T,
+    printed: Mutex<Vec<u8>>,
+}
+
+impl<T: InOrder> Round<T> {
+    fn call(&self, n: u8) {
+        let print = || self.printed.lock().push(n);
+        match n {
+            1 => self.object.first(print),
+            2 => self.object.second(print),
+            _ => self.object.third(print),
+        }
+    }
+}
+
+/// Three threads, one per turn, in every interleaving: the prints run in
+/// order, and nothing deadlocks.
+fn prints_in_order<T: InOrder + 'static>(make: fn() -> T) {
+    loom::model(move || {
+        let round = Arc::new(Round {
+            object: make(),
+            printed: Mutex::new(Vec::new()),
+        });
+        let later: Vec<_> = [3, 2]
+            .into_iter()
+            .map(|n| {
+                let round = Arc::clone(&round);
+                thread::spawn(move || round.call(n))
+            })
+            .collect();
+        round.call(1);
+        for turn in later {
+            turn.join().unwrap();
+        }
+        assert_eq!(*round.printed.lock(), [1, 2, 3]);
+    });
+}
+
+#[test]
+fn condvar_prints_in_order() {
+    prints_in_order(CondvarInOrder::new);
+}
+
+#[test]
+fn channels_print_in_order() {
+    prints_in_order(ChannelInOrder::new);
+}
+
+/// Loom finds the waiter that does not check its turn: in some
+/// interleaving `third` prints before `second`.
+#[test]
+fn loom_finds_the_unchecked_wakeup() {
+    let found = catch_unwind(AssertUnwindSafe(|| prints_in_order(IfNotWhile::new)));
+    assert!(
+        found.is_err(),
+        "loom should find IfNotWhile's unchecked wake-up"
+    );
+}
+
+/// Loom finds the two lost wake-ups as deadlocks: an interleaving in which
+/// every thread waits. It reports a deadlock by panicking while its threads
+/// unwind, which aborts the process, so each of these models runs in a
+/// child process of this test binary, and the test reads loom's verdict
+/// from the child's output.
+#[test]
+fn loom_finds_the_lost_wakeups() {
+    for zoo in ["FlagOutsideLock", "NotifyOne"] {
+        let child = Command::new(std::env::current_exe().unwrap())
+            .args(["--exact", "zoo_model_in_a_child", "--nocapture"])
+            .env(ZOO_MODEL, zoo)
+            .output()
+            .unwrap();
+        let said = format!(
+            "{}{}",
+            String::from_utf8_lossy(&child.stdout),
+            String::from_utf8_lossy(&child.stderr)
+        );
+        assert!(
+            !child.status.success() && said.to_lowercase().contains("deadlock"),
+            "loom should find {zoo}'s lost wake-up as a deadlock; the child said:\n{said}"
+        );
+    }
+}
+
+/// Which zoo model `zoo_model_in_a_child` runs.
+const ZOO_MODEL: &str = "PRINT_IN_ORDER_LOOM_ZOO";
+
+/// The child's side of `loom_finds_the_lost_wakeups`; run directly, with no
+/// model named, it does nothing.
+#[test]
+fn zoo_model_in_a_child() {
+    match std::env::var(ZOO_MODEL).as_deref() {
+        Ok("FlagOutsideLock") => prints_in_order(FlagOutsideLock::new),
+        Ok("NotifyOne") => prints_in_order(NotifyOne::new),
+        _ => {}
+    }
+}
