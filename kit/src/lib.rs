@@ -20,6 +20,7 @@
 //! an exercise builds without them.
 
 pub mod bugs;
+pub mod call;
 pub mod contention;
 #[cfg(feature = "progress")]
 pub mod progress;

@@ -9,12 +9,12 @@
 
 #![allow(dead_code)] // each test binary uses a different part of the suite
 
-use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use kit::bugs::{self, BugClass};
+use kit::call::{Call, call};
 use kit::workload::Rng;
 use print_in_order::InOrder;
 
@@ -121,60 +121,25 @@ fn shown(events: &[Event]) -> String {
 /// than a correct one needs on a loaded machine.
 const DEADLINE: Duration = Duration::from_secs(10);
 
-/// A turn running on a thread of its own.
-struct Caller {
-    n: u8,
-    done: mpsc::Receiver<Result<(), String>>,
-}
-
-/// Starts turn `n` on a new thread, after `delay`.
+/// Starts turn `n` on a thread of its own, after `delay`.
 fn spawn<T: InOrder + 'static>(
     round: &Arc<Round<T>>,
     n: u8,
     delay: Duration,
     hold: Duration,
-) -> Caller {
-    let (tx, done) = mpsc::channel();
+) -> Call<()> {
     let round = Arc::clone(round);
-    thread::Builder::new()
-        .name(format!(
-            "{} (turn {})",
-            thread::current().name().unwrap_or("check"),
-            name(n)
-        ))
-        .spawn(move || {
-            if !delay.is_zero() {
-                thread::sleep(delay);
-            }
-            let outcome =
-                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| round.call(n, hold)));
-            let _ = tx.send(outcome.map_err(|p| bugs::named(&panic_text(p))));
-        })
-        .expect("failed to start a thread");
-    Caller { n, done }
+    call(name(n), delay, move || round.call(n, hold))
 }
 
-fn panic_text(payload: Box<dyn std::any::Any + Send>) -> String {
-    payload
-        .downcast_ref::<String>()
-        .cloned()
-        .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
-        .unwrap_or_else(|| "a panic".to_string())
-}
-
-impl Caller {
-    /// Waits for the turn to return; a turn still blocked at the deadline
-    /// is left behind and reported as a lost wake-up, with `why`.
-    fn join(self, why: &str) -> Result<(), String> {
-        match self.done.recv_timeout(DEADLINE) {
-            Ok(outcome) => outcome,
-            Err(_) => Err(bugs::LOST_WAKEUP.says(format!(
-                "{} did not return within {} s although every turn before it had finished; {why}",
-                name(self.n),
-                DEADLINE.as_secs()
-            ))),
-        }
-    }
+/// Waits for a turn to return; a turn still blocked at the deadline,
+/// although every turn before it had finished, is a lost wake-up.
+fn join(turn: Call<()>, why: &str) -> Result<(), String> {
+    turn.join(
+        DEADLINE,
+        bugs::LOST_WAKEUP,
+        &format!("every turn before it had finished; {why}"),
+    )
 }
 
 const NEVER_WOKEN: &str = "a waiter nobody woke: a notify sent before the waiter checked its \
@@ -185,20 +150,23 @@ const NEVER_WOKEN: &str = "a waiter nobody woke: a notify sent before the waiter
 /// concurrency at all.
 pub fn one_thread_in_order<T: InOrder + 'static>(make: fn() -> T) -> Result<(), String> {
     let round = Round::new(make);
-    let caller = {
+    let all = {
         let round = Arc::clone(&round);
-        let (tx, done) = mpsc::channel();
-        thread::spawn(move || {
-            let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        call(
+            "first, second and third, in order",
+            Duration::ZERO,
+            move || {
                 for n in 1..=3 {
                     round.call(n, Duration::ZERO);
                 }
-            }));
-            let _ = tx.send(outcome.map_err(|p| bugs::named(&panic_text(p))));
-        });
-        Caller { n: 3, done }
+            },
+        )
     };
-    caller.join("on one thread, first, second and third were called in order, and one of them waited for ever: a turn whose turn has come must not wait")?;
+    join(
+        all,
+        "on one thread, in order, one of them waited for ever: a turn whose turn has come \
+         must not wait",
+    )?;
     round
         .diagnose(bugs::ORDER_VIOLATED, "called in order on one thread")
         .map_or(Ok(()), Err)
@@ -223,7 +191,7 @@ pub fn every_arrival_order<T: InOrder + 'static>(make: fn() -> T) -> Result<(), 
         for round_number in 0..ROUNDS {
             let round = Round::new(make);
             let hold = Duration::from_micros(if round_number % 2 == 0 { 0 } else { 1500 });
-            let callers: Vec<Caller> = order
+            let callers: Vec<Call<()>> = order
                 .iter()
                 .enumerate()
                 .map(|(place, &n)| {
@@ -233,7 +201,7 @@ pub fn every_arrival_order<T: InOrder + 'static>(make: fn() -> T) -> Result<(), 
                 .collect();
             let arrival = order.map(name).join(", ");
             for caller in callers {
-                caller.join(NEVER_WOKEN)?;
+                join(caller, NEVER_WOKEN)?;
             }
             if let Some(message) = round.diagnose(
                 bugs::ORDER_VIOLATED,
@@ -265,11 +233,17 @@ pub fn a_turn_waits_for_the_one_before<T: InOrder + 'static>(
             )));
         }
         for n in 1..alone {
-            spawn(&round, n, Duration::ZERO, Duration::ZERO).join(NEVER_WOKEN)?;
+            join(
+                spawn(&round, n, Duration::ZERO, Duration::ZERO),
+                NEVER_WOKEN,
+            )?;
         }
-        caller.join(NEVER_WOKEN)?;
+        join(caller, NEVER_WOKEN)?;
         for n in alone + 1..=3 {
-            spawn(&round, n, Duration::ZERO, Duration::ZERO).join(NEVER_WOKEN)?;
+            join(
+                spawn(&round, n, Duration::ZERO, Duration::ZERO),
+                NEVER_WOKEN,
+            )?;
         }
         if let Some(message) = round.diagnose(
             bugs::ORDER_VIOLATED,
@@ -302,9 +276,9 @@ pub fn waiters_recheck_after_waking<T: InOrder + 'static>(make: fn() -> T) -> Re
         let both = "second and third were both waiting when first finished, and one was never \
                     woken: notify_one wakes one waiter, which may be the wrong one; wake every \
                     waiter when they wait for different things";
-        first.join(NEVER_WOKEN)?;
-        second.join(both)?;
-        third.join(both)?;
+        join(first, NEVER_WOKEN)?;
+        join(second, both)?;
+        join(third, both)?;
         if let Some(message) = round.diagnose(
             bugs::UNCHECKED_WAKEUP,
             &format!(
@@ -324,7 +298,8 @@ pub fn waiters_recheck_after_waking<T: InOrder + 'static>(make: fn() -> T) -> Re
 pub fn a_finished_turn_is_remembered<T: InOrder + 'static>(make: fn() -> T) -> Result<(), String> {
     let round = Round::new(make);
     for n in 1..=3 {
-        spawn(&round, n, Duration::ZERO, Duration::ZERO).join(
+        join(
+            spawn(&round, n, Duration::ZERO, Duration::ZERO),
             "it was called after the turn before it had returned, and waits for a signal that \
              was sent before it began to wait: keep the state (how far the round has got) under \
              the lock, and wait only while it says not yet",
@@ -344,37 +319,24 @@ const WAIT: Duration = Duration::from_millis(500);
 /// `third` waits half a second for its turn: it should sleep, not spin.
 pub fn waiting_does_not_burn_a_core<T: InOrder + 'static>(make: fn() -> T) -> Result<(), String> {
     let round = Round::new(make);
-    let (tx, used) = mpsc::channel();
-    let waiter = {
-        let round = Arc::clone(&round);
-        let (done_tx, done) = mpsc::channel();
-        thread::spawn(move || {
-            let before = kit::stress::thread_cpu_time();
-            let started = Instant::now();
-            let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                round.call(3, Duration::ZERO)
-            }));
-            let after = kit::stress::thread_cpu_time();
-            let _ = tx.send((
-                before.zip(after).map(|(b, a)| a.saturating_sub(b)),
-                started.elapsed(),
-            ));
-            let _ = done_tx.send(outcome.map_err(|p| bugs::named(&panic_text(p))));
-        });
-        Caller { n: 3, done }
-    };
+    let waiter = spawn(&round, 3, Duration::ZERO, Duration::ZERO);
     thread::sleep(WAIT);
     for n in 1..=2 {
-        spawn(&round, n, Duration::ZERO, Duration::ZERO).join(NEVER_WOKEN)?;
+        join(
+            spawn(&round, n, Duration::ZERO, Duration::ZERO),
+            NEVER_WOKEN,
+        )?;
     }
-    waiter.join(NEVER_WOKEN)?;
+    let ran = waiter.join_ran(
+        DEADLINE,
+        bugs::LOST_WAKEUP,
+        &format!("every turn before it had finished; {NEVER_WOKEN}"),
+    )?;
     if let Some(message) = round.diagnose(bugs::ORDER_VIOLATED, "third called half a second early")
     {
         return Err(message);
     }
-    let (cpu, waited) = used
-        .recv()
-        .map_err(|_| "the waiting thread vanished".to_string())?;
+    let (cpu, waited) = (ran.cpu, ran.wall);
     // Where the system does not count a thread's CPU time, there is
     // nothing to judge.
     let Some(cpu) = cpu else { return Ok(()) };
