@@ -113,6 +113,15 @@ pub const EXERCISES: &[Exercise] = &[
         python: None,
         kind: Kind::Drill { leetcode: 1114 },
     },
+    Exercise {
+        name: "bounded-blocking-queue",
+        question: "Design Bounded Blocking Queue: producers wait while full, consumers while empty",
+        chapter: "bounded-blocking-queue.md",
+        solution: &["src/condvar.rs"],
+        sweep: Some(&sweep::blocking_queue::SWEEP),
+        python: None,
+        kind: Kind::Drill { leetcode: 1188 },
+    },
 ];
 
 /// The exercise called `name` (a drill also answers to its LeetCode

@@ -22,6 +22,8 @@ use crate::stress::{panic_message, thread_cpu_time};
 pub struct Call<R> {
     name: String,
     done: mpsc::Receiver<Result<Ran<R>, String>>,
+    /// What the call returned, once `returned_within` has seen it.
+    seen: Option<Result<Ran<R>, String>>,
 }
 
 /// What a call returned, and what it cost its thread.
@@ -66,7 +68,11 @@ where
             );
         })
         .expect("failed to start a thread");
-    Call { name, done }
+    Call {
+        name,
+        done,
+        seen: None,
+    }
 }
 
 impl<R> Call<R> {
@@ -80,11 +86,14 @@ impl<R> Call<R> {
 
     /// The same, with the call's wall-clock and CPU time.
     pub fn join_ran(
-        self,
+        mut self,
         deadline: Duration,
         class: BugClass,
         why: &str,
     ) -> Result<Ran<R>, String> {
+        if let Some(seen) = self.seen.take() {
+            return seen;
+        }
         match self.done.recv_timeout(deadline) {
             Ok(outcome) => outcome,
             Err(_) => Err(class.says(format!(
@@ -93,6 +102,20 @@ impl<R> Call<R> {
                 deadline.as_secs_f64()
             ))),
         }
+    }
+}
+
+impl<R> Call<R> {
+    /// Whether the call returns (or panics) within `within`, without giving
+    /// up on it: a check asks "is this producer still waiting?" and joins
+    /// it later.
+    pub fn returned_within(&mut self, within: Duration) -> bool {
+        if self.seen.is_none()
+            && let Ok(outcome) = self.done.recv_timeout(within)
+        {
+            self.seen = Some(outcome);
+        }
+        self.seen.is_some()
     }
 }
 
@@ -120,6 +143,17 @@ mod tests {
             .unwrap_err();
         assert_eq!(bugs::classify(&err), Some(bugs::LOST_WAKEUP), "{err}");
         assert!(err.contains("sleeper did not return"), "{err}");
+    }
+
+    #[test]
+    fn a_call_can_be_asked_whether_it_returned_then_joined() {
+        let mut c = call("sleeper", Duration::ZERO, || {
+            thread::sleep(Duration::from_millis(200));
+            7
+        });
+        assert!(!c.returned_within(Duration::from_millis(10)));
+        assert!(c.returned_within(Duration::from_secs(5)));
+        assert_eq!(c.join(Duration::ZERO, bugs::DEADLOCK, "x"), Ok(7));
     }
 
     #[test]

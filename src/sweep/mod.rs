@@ -9,6 +9,7 @@
 //! only the timing loop differs (`measure.rs`). What a sweep writes, its CSV,
 //! chart and tables, is `report.rs`.
 
+pub mod blocking_queue;
 pub mod crawler;
 pub mod hashmap;
 mod measure;

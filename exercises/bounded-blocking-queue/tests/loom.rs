@@ -1,0 +1,107 @@
+//! Loom models: every interleaving of producers and consumers, up to the
+//! preemption bound, for the condition-variable reference; and the zoo's
+//! one condition variable for two conditions, found as a deadlock.
+//!
+//! Run with:
+//! `RUSTFLAGS="--cfg loom" LOOM_MAX_PREEMPTIONS=2 cargo test -p bounded-blocking-queue --test loom --release`
+//!
+//! `ChannelQueue` is std's `sync_channel`, which loom does not model; the
+//! stress suite covers it, and std's own tests cover the channel.
+#![cfg(loom)]
+
+use std::process::Command;
+
+use bounded_blocking_queue::buggy::OneCondvar;
+use bounded_blocking_queue::{BlockingQueue, CondvarQueue};
+use kit::sync::{Arc, thread};
+
+/// One producer of two items, one consumer, capacity 1: the producer must
+/// wait for the consumer, and the items come out in order.
+fn producer_waits_for_consumer<Q: BlockingQueue<u32> + 'static>(make: fn(usize) -> Q) {
+    loom::model(move || {
+        let queue = Arc::new(make(1));
+        let producer = {
+            let queue = Arc::clone(&queue);
+            thread::spawn(move || {
+                queue.enqueue(1);
+                queue.enqueue(2);
+            })
+        };
+        assert_eq!(queue.dequeue(), 1);
+        assert_eq!(queue.dequeue(), 2);
+        producer.join().unwrap();
+        assert_eq!(queue.size(), 0);
+    });
+}
+
+/// Two producers and two consumers of one item each, capacity 1: producers
+/// and consumers wait at the same time, for different conditions.
+fn two_and_two<Q: BlockingQueue<u32> + 'static>(make: fn(usize) -> Q) {
+    loom::model(move || {
+        let queue = Arc::new(make(1));
+        let mut threads: Vec<_> = [1, 2]
+            .into_iter()
+            .map(|item| {
+                let queue = Arc::clone(&queue);
+                thread::spawn(move || {
+                    queue.enqueue(item);
+                    0
+                })
+            })
+            .collect();
+        threads.push({
+            let queue = Arc::clone(&queue);
+            thread::spawn(move || queue.dequeue())
+        });
+        let mut got = vec![queue.dequeue()];
+        for t in threads {
+            got.push(t.join().unwrap());
+        }
+        got.sort_unstable();
+        assert_eq!(got, [0, 0, 1, 2]);
+    });
+}
+
+#[test]
+fn condvar_queue_producer_waits_for_consumer() {
+    producer_waits_for_consumer(CondvarQueue::with_capacity);
+}
+
+#[test]
+fn condvar_queue_two_producers_two_consumers() {
+    two_and_two(CondvarQueue::with_capacity);
+}
+
+/// Loom finds `OneCondvar`'s lost wake-up as a deadlock: a consumer's
+/// notify wakes the other consumer, and a producer sleeps on. Loom reports
+/// a deadlock by panicking while its threads unwind, which aborts the
+/// process, so the model runs in a child process of this test binary.
+#[test]
+fn loom_finds_one_condvar_for_two_conditions() {
+    let child = Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", "zoo_model_in_a_child", "--nocapture"])
+        .env(ZOO_MODEL, "OneCondvar")
+        .output()
+        .unwrap();
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&child.stdout),
+        String::from_utf8_lossy(&child.stderr)
+    );
+    assert!(
+        !child.status.success() && said.to_lowercase().contains("deadlock"),
+        "loom should find OneCondvar's lost wake-up as a deadlock; the child said:\n{said}"
+    );
+}
+
+/// Which zoo model `zoo_model_in_a_child` runs.
+const ZOO_MODEL: &str = "BOUNDED_BLOCKING_QUEUE_LOOM_ZOO";
+
+/// The child's side of `loom_finds_one_condvar_for_two_conditions`; run
+/// directly, with no model named, it does nothing.
+#[test]
+fn zoo_model_in_a_child() {
+    if std::env::var(ZOO_MODEL).as_deref() == Ok("OneCondvar") {
+        two_and_two(OneCondvar::with_capacity);
+    }
+}
