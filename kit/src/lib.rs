@@ -21,6 +21,7 @@
 
 pub mod bugs;
 pub mod call;
+pub mod child;
 pub mod contention;
 #[cfg(feature = "progress")]
 pub mod progress;

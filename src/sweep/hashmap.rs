@@ -16,6 +16,7 @@ use kit::report::{Align, Table};
 
 use super::timing::{histogram, merged, timed};
 
+mod grow_cost;
 mod read_cost;
 use super::{
     Contender, Extra, ExtraTable, Measured, Point, Scale, Starter, Sweep, measure_interleaved,
@@ -34,7 +35,12 @@ pub const SWEEP: Sweep = Sweep {
     versus: Some(("StripedMap", "dashmap")),
     single: Some(SINGLE),
     points,
-    extras: &[RUN_LENGTH, INSERT_LATENCY, read_cost::READ_COST],
+    extras: &[
+        RUN_LENGTH,
+        INSERT_LATENCY,
+        read_cost::READ_COST,
+        grow_cost::GROW_COST,
+    ],
     starter: Starter {
         name: "StarterMap",
         reference: "StripedMap",

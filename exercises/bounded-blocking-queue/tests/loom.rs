@@ -9,8 +9,6 @@
 //! stress suite covers it, and std's own tests cover the channel.
 #![cfg(loom)]
 
-use std::process::Command;
-
 use bounded_blocking_queue::buggy::OneCondvar;
 use bounded_blocking_queue::{BlockingQueue, CondvarQueue};
 use kit::sync::{Arc, thread};
@@ -78,30 +76,16 @@ fn condvar_queue_two_producers_two_consumers() {
 /// process, so the model runs in a child process of this test binary.
 #[test]
 fn loom_finds_one_condvar_for_two_conditions() {
-    let child = Command::new(std::env::current_exe().unwrap())
-        .args(["--exact", "zoo_model_in_a_child", "--nocapture"])
-        .env(ZOO_MODEL, "OneCondvar")
-        .output()
-        .unwrap();
-    let said = format!(
-        "{}{}",
-        String::from_utf8_lossy(&child.stdout),
-        String::from_utf8_lossy(&child.stderr)
-    );
-    assert!(
-        !child.status.success() && said.to_lowercase().contains("deadlock"),
-        "loom should find OneCondvar's lost wake-up as a deadlock; the child said:\n{said}"
-    );
+    if let Err(said) = kit::child::expect_deadlock("zoo_model_in_a_child", "OneCondvar") {
+        panic!("loom should find OneCondvar's lost wake-up as a deadlock; the child said:\n{said}");
+    }
 }
-
-/// Which zoo model `zoo_model_in_a_child` runs.
-const ZOO_MODEL: &str = "BOUNDED_BLOCKING_QUEUE_LOOM_ZOO";
 
 /// The child's side of `loom_finds_one_condvar_for_two_conditions`; run
 /// directly, with no model named, it does nothing.
 #[test]
 fn zoo_model_in_a_child() {
-    if std::env::var(ZOO_MODEL).as_deref() == Ok("OneCondvar") {
+    if kit::child::requested().as_deref() == Some("OneCondvar") {
         two_and_two(OneCondvar::with_capacity);
     }
 }

@@ -7,7 +7,6 @@
 #![cfg(loom)]
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::process::Command;
 
 use kit::sync::{Arc, Mutex, thread};
 use print_in_order::buggy::{FlagOutsideLock, IfNotWhile, NotifyOne};
@@ -81,33 +80,19 @@ fn loom_finds_the_unchecked_wakeup() {
 #[test]
 fn loom_finds_the_lost_wakeups() {
     for zoo in ["FlagOutsideLock", "NotifyOne"] {
-        let child = Command::new(std::env::current_exe().unwrap())
-            .args(["--exact", "zoo_model_in_a_child", "--nocapture"])
-            .env(ZOO_MODEL, zoo)
-            .output()
-            .unwrap();
-        let said = format!(
-            "{}{}",
-            String::from_utf8_lossy(&child.stdout),
-            String::from_utf8_lossy(&child.stderr)
-        );
-        assert!(
-            !child.status.success() && said.to_lowercase().contains("deadlock"),
-            "loom should find {zoo}'s lost wake-up as a deadlock; the child said:\n{said}"
-        );
+        if let Err(said) = kit::child::expect_deadlock("zoo_model_in_a_child", zoo) {
+            panic!("loom should find {zoo}'s lost wake-up as a deadlock; the child said:\n{said}");
+        }
     }
 }
-
-/// Which zoo model `zoo_model_in_a_child` runs.
-const ZOO_MODEL: &str = "PRINT_IN_ORDER_LOOM_ZOO";
 
 /// The child's side of `loom_finds_the_lost_wakeups`; run directly, with no
 /// model named, it does nothing.
 #[test]
 fn zoo_model_in_a_child() {
-    match std::env::var(ZOO_MODEL).as_deref() {
-        Ok("FlagOutsideLock") => prints_in_order(FlagOutsideLock::new),
-        Ok("NotifyOne") => prints_in_order(NotifyOne::new),
+    match kit::child::requested().as_deref() {
+        Some("FlagOutsideLock") => prints_in_order(FlagOutsideLock::new),
+        Some("NotifyOne") => prints_in_order(NotifyOne::new),
         _ => {}
     }
 }
