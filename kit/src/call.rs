@@ -105,6 +105,27 @@ impl<R> Call<R> {
     }
 }
 
+impl<R> Ran<R> {
+    /// `Err` naming busy-waiting if the call kept its core busy while it
+    /// waited: `who` waited for `what`. A thread that sleeps while it waits
+    /// uses a clock tick of CPU at most; a spinning one uses most of the
+    /// wait, and still a good share of it on a machine busy with other
+    /// work (tests running beside it), so a tenth is the line. `Ok` where
+    /// the system does not count a thread's CPU time: nothing to judge.
+    pub fn slept(&self, who: &str, what: &str) -> Result<(), String> {
+        match self.cpu {
+            Some(cpu) if cpu * 10 > self.wall => Err(bugs::BUSY_WAIT.says(format!(
+                "{who} used {} ms of CPU while it waited {} ms for {what}: a waiting thread \
+                 should sleep (a condition variable, a channel, park) and leave the core to \
+                 the threads with work",
+                cpu.as_millis(),
+                self.wall.as_millis()
+            ))),
+            _ => Ok(()),
+        }
+    }
+}
+
 impl<R> Call<R> {
     /// Whether the call returns (or panics) within `within`, without giving
     /// up on it: a check asks "is this producer still waiting?" and joins
@@ -187,5 +208,8 @@ mod tests {
             .unwrap();
         assert!(spun.cpu.unwrap() >= Duration::from_millis(100), "{spun:?}");
         assert!(slept.cpu.unwrap() <= Duration::from_millis(30), "{slept:?}");
+        let err = spun.slept("spinner", "nothing").unwrap_err();
+        assert_eq!(bugs::classify(&err), Some(bugs::BUSY_WAIT), "{err}");
+        assert_eq!(slept.slept("sleeper", "nothing"), Ok(()));
     }
 }

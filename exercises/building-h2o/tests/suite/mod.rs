@@ -402,7 +402,7 @@ fn listed<D: fmt::Display>(items: &[D]) -> String {
 
 /// How long an atom may take to return once its molecule can form: far
 /// more than a correct one needs on a loaded machine.
-const DEADLINE: Duration = Duration::from_secs(10);
+const DEADLINE: Duration = Duration::from_secs(5);
 
 /// How long a release waits for the other two of its molecule, in
 /// `a_molecule_releases_at_once`.

@@ -119,7 +119,7 @@ fn shown(events: &[Event]) -> String {
 
 /// How long a turn may take to return once its turn has come: far more
 /// than a correct one needs on a loaded machine.
-const DEADLINE: Duration = Duration::from_secs(10);
+const DEADLINE: Duration = Duration::from_secs(5);
 
 /// Starts turn `n` on a thread of its own, after `delay`.
 fn spawn<T: InOrder + 'static>(
@@ -336,20 +336,5 @@ pub fn waiting_does_not_burn_a_core<T: InOrder + 'static>(make: fn() -> T) -> Re
     {
         return Err(message);
     }
-    let (cpu, waited) = (ran.cpu, ran.wall);
-    // Where the system does not count a thread's CPU time, there is
-    // nothing to judge.
-    let Some(cpu) = cpu else { return Ok(()) };
-    // A blocked thread uses none; a spinning one nearly all of the wait
-    // (half of it even when the machine is busy).
-    if cpu * 3 > waited {
-        return Err(bugs::BUSY_WAIT.says(format!(
-            "third used {} ms of CPU while it waited {} ms for its turn: a waiting thread \
-             should sleep (a condition variable, a channel, park) and leave the core to the \
-             threads with work",
-            cpu.as_millis(),
-            waited.as_millis()
-        )));
-    }
-    Ok(())
+    ran.slept("third", "its turn")
 }

@@ -202,7 +202,7 @@ fn shown(events: &[Event]) -> String {
 
 /// How long a method may take to return once the others have been
 /// called: far more than a correct one needs on a loaded machine.
-const DEADLINE: Duration = Duration::from_secs(10);
+const DEADLINE: Duration = Duration::from_secs(5);
 
 /// How long a check lets a method run alone before it looks at what it
 /// printed.
@@ -475,19 +475,5 @@ pub fn waiting_does_not_burn_a_core<T: ZeroEvenOdd + 'static>(
     ) {
         return Err(message);
     }
-    // Where the system does not count a thread's CPU time, there is
-    // nothing to judge.
-    let Some(cpu) = ran.cpu else { return Ok(()) };
-    // A blocked thread uses none; a spinning one nearly all of the wait
-    // (half of it even when the machine is busy).
-    if cpu * 3 > ran.wall {
-        return Err(bugs::BUSY_WAIT.says(format!(
-            "even used {} ms of CPU while it waited {} ms for its number: a waiting thread \
-             should sleep (a condition variable, a channel, park) and leave the core to the \
-             threads with work",
-            cpu.as_millis(),
-            ran.wall.as_millis()
-        )));
-    }
-    Ok(())
+    ran.slept("even", "its number")
 }
