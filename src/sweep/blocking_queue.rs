@@ -35,7 +35,7 @@ pub const SWEEP: Sweep = Sweep {
         reference: "CondvarQueue",
         built: cfg!(feature = "bounded-blocking-queue-starter"),
         settings: None,
-        gap: "notify_all where notify_one is enough (every waiter wakes, and all but one sleep again), a notify sent while the lock is still held (the woken thread wakes only to wait for the lock), or one condition variable for both conditions",
+        gap: "notify_all where notify_one is enough (every waiter wakes, and all but one sleep again), or one condition variable for both conditions",
     },
 };
 
