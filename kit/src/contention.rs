@@ -208,6 +208,17 @@ pub fn line_handoff_ns(samples: usize) -> Vec<f64> {
         .collect()
 }
 
+/// `rounds` rounds of a small hash that the optimiser cannot remove: the
+/// stand-in for a critical section's or a job's own work in a sweep. A
+/// round is a few nanoseconds.
+pub fn work(rounds: u32, seed: u64) -> u64 {
+    let mut x = seed;
+    for _ in 0..rounds {
+        x = std::hint::black_box(x.wrapping_mul(0x9E37_79B9_7F4A_7C15).rotate_left(17));
+    }
+    x
+}
+
 /// A millisecond or two of arithmetic that stays in registers.
 fn busy_work(seed: u64) -> u64 {
     let mut x = seed | 1;

@@ -16,6 +16,7 @@ use kit::report::{Align, Table};
 
 use super::timing::{histogram, merged, timed};
 
+mod exchange_cost;
 mod grow_cost;
 mod read_cost;
 use super::{
@@ -40,6 +41,7 @@ pub const SWEEP: Sweep = Sweep {
         INSERT_LATENCY,
         read_cost::READ_COST,
         grow_cost::GROW_COST,
+        exchange_cost::EXCHANGE_COST,
     ],
     starter: Starter {
         name: "StarterMap",
@@ -112,6 +114,24 @@ fn point(workload: Workload, threads: usize) -> Point {
 fn snapshot(workload: Workload, ops: &Arc<Vec<Vec<Op>>>) -> Option<Contender> {
     (workload.name != "rapid-grow")
         .then(|| contender("SnapshotMap", workload, ops, Snapshots::with_capacity))
+}
+
+/// A table cell of nanoseconds, or "-" where there is no figure.
+fn ns_cell(ns: f64) -> String {
+    if ns.is_nan() {
+        "-".to_string()
+    } else {
+        format!("{ns:.0} ns")
+    }
+}
+
+/// A table cell of a ratio, or "-" where there is no figure.
+fn ratio_cell(ratio: f64) -> String {
+    if ratio.is_nan() {
+        "-".to_string()
+    } else {
+        format!("{ratio:.2}x")
+    }
 }
 
 /// The baseline's name: std's `HashMap`, one thread, no lock.

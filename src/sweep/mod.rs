@@ -15,6 +15,8 @@ pub mod hashmap;
 mod measure;
 mod report;
 pub mod segment;
+pub mod spin_lock;
+pub mod thread_pool;
 pub(crate) mod timing;
 pub mod topk;
 pub mod trie;

@@ -11,7 +11,10 @@ use std::time::Duration;
 use hashmap::ConcurrentMap;
 use kit::report::{Align, Table};
 
-use super::{Global, OPS_PER_THREAD, Peer, SINGLE, Striped, Workload, alone, contender, workloads};
+use super::{
+    Global, OPS_PER_THREAD, Peer, SINGLE, Striped, Workload, alone, contender, ns_cell, ratio_cell,
+    workloads,
+};
 use crate::sweep::{Contender, Extra, ExtraTable, Measured, Point, Scale, measure_together};
 
 pub(super) const GROW_COST: Extra = Extra {
@@ -143,28 +146,14 @@ fn markdown(rows: &[GrowCost], per_thread: usize) -> String {
         ("2 threads / 1", Align::Right),
         ("2 threads / std's map on 1", Align::Right),
     ]);
-    let ns = |ns: f64| {
-        if ns.is_nan() {
-            "-".to_string()
-        } else {
-            format!("{ns:.0} ns")
-        }
-    };
-    let ratio = |r: f64| {
-        if r.is_nan() {
-            "-".to_string()
-        } else {
-            format!("{r:.2}x")
-        }
-    };
     for r in rows {
         table.row([
             r.implementation.clone(),
             r.created_for.clone(),
-            ns(r.one_thread_ns),
-            ns(r.two_threads_ns),
-            ratio(r.two_over_one),
-            ratio(r.two_over_single),
+            ns_cell(r.one_thread_ns),
+            ns_cell(r.two_threads_ns),
+            ratio_cell(r.two_over_one),
+            ratio_cell(r.two_over_single),
         ]);
     }
     format!(

@@ -26,7 +26,7 @@ use kit::workload::{Mix, Op};
 
 use super::{
     BenchMap, Global, OPS_PER_THREAD, SINGLE, SccIndex, Snapshots, Striped, Workload, alone,
-    contender, workloads,
+    contender, ns_cell, ratio_cell, workloads,
 };
 use crate::sweep::{Contender, Extra, ExtraTable, Measured, Point, Scale, measure_together};
 
@@ -320,28 +320,14 @@ fn markdown(rows: &[ReadCost], per_thread: usize) -> String {
         ("2 threads / 1", Align::Right),
         ("2 threads / std's map on 1", Align::Right),
     ]);
-    let ns = |ns: f64| {
-        if ns.is_nan() {
-            "-".to_string()
-        } else {
-            format!("{ns:.0} ns")
-        }
-    };
-    let ratio = |r: f64| {
-        if r.is_nan() {
-            "-".to_string()
-        } else {
-            format!("{r:.2}x")
-        }
-    };
     for r in rows {
         table.row([
             r.step.clone(),
             r.mix.clone(),
-            ns(r.one_thread_ns),
-            ns(r.two_threads_ns),
-            ratio(r.two_over_one),
-            ratio(r.two_over_single),
+            ns_cell(r.one_thread_ns),
+            ns_cell(r.two_threads_ns),
+            ratio_cell(r.two_over_one),
+            ratio_cell(r.two_over_single),
         ]);
     }
     format!(
