@@ -167,10 +167,18 @@ fn pool<P: ThreadPool + 'static>(
 }
 
 /// rayon's `spawn` on a pool of `workers` threads: fire and forget, as
-/// our `execute` is. rayon's queue is unbounded: a submitter never waits.
+/// our `execute` is. From outside the pool a job goes to rayon's shared
+/// injector queue, which is unbounded: a submitter never waits.
 fn rayon_spawn(workload: Workload, workers: usize) -> Duration {
+    // Dropping a rayon pool only tells its threads to end. Wait for each to
+    // say it has, after the clock, so that none is still running into the
+    // next contender's run.
+    let (ended, exits) = std::sync::mpsc::channel();
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(workers)
+        .exit_handler(move |_| {
+            let _ = ended.send(());
+        })
         .build()
         .expect("rayon makes its threads");
     let countdown = Countdown::new(workload.jobs);
@@ -179,7 +187,12 @@ fn rayon_spawn(workload: Workload, workers: usize) -> Duration {
         pool.spawn(countdown.job(workload.rounds, seed));
     }
     countdown.wait();
-    started.elapsed()
+    let took = started.elapsed();
+    drop(pool);
+    for _ in 0..workers {
+        exits.recv().expect("every rayon thread says it has ended");
+    }
+    took
 }
 
 /// A new thread for every job, all joined at the end: no pool at all.

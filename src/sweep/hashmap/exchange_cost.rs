@@ -82,7 +82,7 @@ const ROWS: [Row; 11] = [
     },
     Row {
         map: "StripedMap",
-        change: "none: 512 shards, RwLock, padded",
+        change: "none: 64 shards a core, RwLock, padded",
         make: |name, workload, ops| contender(name, workload, ops, Striped::with_capacity),
     },
     Row {
