@@ -131,6 +131,10 @@ const SUITE: Duration = Duration::from_secs(400);
 /// The solved hashmap starter: the reference, under the starter's name.
 const SOLVED: &str = "pub type StarterMap<K, V> = crate::StripedMap<K, V>;\n";
 
+/// A loom run builds loom's copy of the crate first, optimised: minutes on
+/// a cold target on 2 cores.
+const LOOM: Duration = Duration::from_secs(900);
+
 #[test]
 fn list_shows_the_five_exercises_at_once_whatever_their_state() {
     let copy = Copy::new("list");
@@ -172,6 +176,34 @@ fn hint_starts_with_the_first_and_goes_on() {
     let bad = copy.concur(&["hint", "hashmap", "4"], QUICK);
     assert_eq!(bad.status.code(), Some(1));
     assert!(stderr(&bad).contains("hashmap has hints 1 to 3"));
+}
+
+/// A spin lock with `Relaxed` orderings passes the suite on x86, whose
+/// hardware orders more than the model promises; `--loom` explores the
+/// model's interleavings and names the stale read.
+#[test]
+fn check_loom_names_the_ordering_that_x86_hides() {
+    let copy = Copy::new("loom");
+    fs::write(
+        copy.starter("spin-lock"),
+        include_str!("fixtures/relaxed_spin_lock_starter.rs"),
+    )
+    .unwrap();
+    let checked = copy.concur(&["check", "spin-lock", "--quiet", "--loom"], LOOM);
+    assert_eq!(checked.status.code(), Some(1), "{checked:?}");
+    let text = stdout(&checked);
+    let (suite, loom) = text.split_once("Under loom:").expect("a loom report");
+    assert!(suite.contains("All checks pass."), "{suite}");
+    assert!(suite.contains("concur check spin-lock --loom"), "{suite}");
+    assert!(
+        loom.contains("FAIL  starter_keeps_sections_apart_and_in_order"),
+        "{loom}"
+    );
+    assert!(loom.contains("-> stale read."), "{loom}");
+    assert!(
+        loom.contains("`concur check spin-lock --loom` again"),
+        "{loom}"
+    );
 }
 
 #[test]

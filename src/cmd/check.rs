@@ -7,7 +7,7 @@ use std::path::Path;
 use anyhow::Result;
 use concur::workflow::bugs::{explanation, pointer};
 use concur::workflow::progress::{self, Progress, State};
-use concur::workflow::suite::{self, Check, Ending, Report, Stop};
+use concur::workflow::suite::{self, Check, Ending, Report, Stop, Target};
 use concur::workflow::{Exercise, root};
 use kit::progress::Steps;
 
@@ -20,6 +20,12 @@ pub struct Args {
     /// No spinner while the suite builds and runs.
     #[arg(long)]
     quiet: bool,
+    /// Also run the loom models of your starter (the drills and the
+    /// primitives have them): every interleaving up to two preemptions,
+    /// under the memory model that x86 hides. The first run builds loom's
+    /// copy of the crate, which takes a minute or two.
+    #[arg(long)]
+    loom: bool,
 }
 
 impl Args {
@@ -28,6 +34,7 @@ impl Args {
         Args {
             exercise: MaybeNamed::default(),
             quiet: false,
+            loom: false,
         }
     }
 }
@@ -39,7 +46,33 @@ pub fn run(args: &Args) -> Result<bool> {
     let stop = Stop::new();
     on_ctrl_c(stop.clone())?;
     let outcome = check(&root, exercise, args.quiet, &stop)?;
-    Ok(outcome.is_some_and(|state| state.passing()))
+    let passing = outcome.is_some_and(|state| state.passing());
+    if !args.loom {
+        return Ok(passing);
+    }
+    println!();
+    Ok(check_loom(&root, exercise, args.quiet, &stop)? && passing)
+}
+
+/// Runs the loom models of the starter and prints their report. True when
+/// every model passes.
+fn check_loom(root: &Path, exercise: &Exercise, quiet: bool, stop: &Stop) -> Result<bool> {
+    let name = exercise.name;
+    if !Target::Loom.applies(root, exercise) {
+        println!("{name} has no loom model of your starter: its suite is the whole check.");
+        return Ok(true);
+    }
+    let bar = Steps::spinner(
+        &format!("building {name}'s loom models of your starter"),
+        quiet,
+    );
+    let report = suite::run(root, exercise, Target::Loom, stop, |check| {
+        bar.show(&format!("loom is exploring {name}: {} done", check.name));
+    })?;
+    bar.finish();
+    println!("Under loom:");
+    print_report(root, exercise, Target::Loom, &report);
+    Ok(report.passing())
 }
 
 /// Runs the suite and prints the report. The state it found, or `None` if
@@ -59,7 +92,7 @@ pub fn check(root: &Path, exercise: &Exercise, quiet: bool, stop: &Stop) -> Resu
         quiet,
     );
     let (mut done, mut failed) = (0, 0);
-    let report = suite::run(root, exercise, stop, |check| {
+    let report = suite::run(root, exercise, Target::Suite, stop, |check| {
         done += 1;
         failed += usize::from(!check.passed);
         bar.show(&format!(
@@ -69,7 +102,7 @@ pub fn check(root: &Path, exercise: &Exercise, quiet: bool, stop: &Stop) -> Resu
     })?;
     bar.finish();
     let state = State::of(&report);
-    print_report(root, exercise, &report);
+    print_report(root, exercise, Target::Suite, &report);
     // A run of a file that changed meanwhile says nothing about the file now.
     if let Some(state) = state
         && progress::hash_file(&starter).is_ok_and(|now| now == hash)
@@ -85,8 +118,12 @@ pub fn check(root: &Path, exercise: &Exercise, quiet: bool, stop: &Stop) -> Resu
     Ok(state)
 }
 
-fn print_report(root: &Path, exercise: &Exercise, report: &Report) {
+fn print_report(root: &Path, exercise: &Exercise, target: Target, report: &Report) {
     let name = exercise.name;
+    let again = match target {
+        Target::Suite => format!("concur check {name}"),
+        Target::Loom => format!("concur check {name} --loom"),
+    };
     let (checks, ending) = match report {
         Report::DoesNotBuild(errors) => {
             println!("{name}: your starter does not compile yet.\n");
@@ -97,7 +134,7 @@ fn print_report(root: &Path, exercise: &Exercise, report: &Report) {
                 println!("... and {} more errors.\n", errors.len() - 8);
             }
             println!(
-                "Fix it and check again: `concur check {name}`. The other exercises, \
+                "Fix it and check again: `{again}`. The other exercises, \
                  `concur list` and `concur hint {name}` work meanwhile."
             );
             return;
@@ -136,15 +173,26 @@ fn print_report(root: &Path, exercise: &Exercise, report: &Report) {
     }
     println!();
     match ending {
-        Ending::Complete if report.passing() => println!(
-            "All checks pass. Put your {name} on the chart beside the references:\n  \
-             cargo run --release -- bench {name} --starter --threads 1,2,4"
-        ),
+        Ending::Complete if report.passing() => {
+            println!("All checks pass.");
+            if target == Target::Suite && Target::Loom.applies(root, exercise) {
+                println!(
+                    "Model-check your orderings too, in every interleaving loom can find:\n  \
+                     concur check {name} --loom"
+                );
+            }
+            if target == Target::Suite && exercise.sweep.is_some() {
+                println!(
+                    "Put your {name} on the chart beside the references:\n  \
+                     cargo run --release -- bench {name} --starter --threads 1,2,4"
+                );
+            }
+        }
         Ending::Complete => println!(
             "Not yet. Fix the first failure (the others may follow from it), then \
-             `concur check {name}` again, or `concur watch {name}`."
+             `{again}` again, or `concur watch {name}`."
         ),
-        _ => println!("Run `concur check {name}` again for the whole suite."),
+        _ => println!("Run `{again}` again for the whole suite."),
     }
 }
 

@@ -113,15 +113,42 @@ pub const RUN_LIMIT: Duration = Duration::from_secs(600);
 /// machine is minutes.
 pub const BUILD_LIMIT: Duration = Duration::from_secs(1800);
 
+/// Which of an exercise's tests a run builds and runs against the starter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    /// The suite: every test target, in a debug build.
+    Suite,
+    /// The loom models of the starter in `tests/loom.rs`: built with
+    /// `--cfg loom`, optimised, in a target dir of their own (`--cfg loom`
+    /// rebuilds every crate), explored up to two preemptions, as CI runs
+    /// the references' models.
+    Loom,
+}
+
+impl Target {
+    /// Whether `exercise` has checks of this kind for the starter.
+    pub fn applies(self, root: &Path, exercise: &Exercise) -> bool {
+        match self {
+            Target::Suite => true,
+            Target::Loom => {
+                let models = exercise.dir(root).join("tests/loom.rs");
+                std::fs::read_to_string(models)
+                    .is_ok_and(|text| text.contains("feature = \"starter\""))
+            }
+        }
+    }
+}
+
 /// Builds `exercise` with its starter in `root`, then runs the checks,
 /// calling `progress` with each check as it finishes. `stop` ends it early.
 pub fn run(
     root: &Path,
     exercise: &Exercise,
+    target: Target,
     stop: &Stop,
     mut progress: impl FnMut(&Check),
 ) -> Result<Report> {
-    match build(root, exercise, stop)? {
+    match build(root, exercise, target, stop)? {
         Built::Errors(errors) => return Ok(Report::DoesNotBuild(errors)),
         Built::Stopped => return Ok(Report::Interrupted),
         Built::Ok => {}
@@ -130,7 +157,7 @@ pub fn run(
     let _ = std::fs::remove_dir_all(&results);
     std::fs::create_dir_all(&results)
         .with_context(|| format!("cannot create {}", results.display()))?;
-    let mut command = cargo(root, exercise);
+    let mut command = cargo(root, exercise, target);
     command
         .args(["--no-fail-fast", "--", "starter", "--color", "never"])
         .env("CONCUR_RESULTS_DIR", &results);
@@ -200,29 +227,47 @@ fn results_dir(root: &Path, exercise: &Exercise) -> PathBuf {
     ))
 }
 
-/// `cargo test -p NAME --features starter`, quiet about colours.
-fn cargo(root: &Path, exercise: &Exercise) -> Command {
+/// `cargo test -p NAME --features starter` and the target's own options,
+/// quiet about colours.
+fn cargo(root: &Path, exercise: &Exercise, target: Target) -> Command {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut command = Command::new(cargo);
     command
         .current_dir(root)
-        // The suite's test targets, not doctests (which a starter's doc
-        // comments could add, unchecked by the build step).
-        .args([
-            "test",
-            "-p",
-            exercise.name,
-            "--features",
-            "starter",
-            "--tests",
-        ])
+        .args(["test", "-p", exercise.name, "--features", "starter"])
         .args(["--color", "never"])
         // A process group in the background that read the terminal would
         // be stopped: nothing here reads stdin.
         .stdin(Stdio::null())
         // The suite's message is what a candidate needs, not a backtrace.
         .env("RUST_BACKTRACE", "0");
+    match target {
+        // The suite's test targets, not doctests (which a starter's doc
+        // comments could add, unchecked by the build step).
+        Target::Suite => {
+            command.arg("--tests");
+        }
+        Target::Loom => {
+            let flags = std::env::var("RUSTFLAGS").unwrap_or_default();
+            command
+                .args(["--release", "--test", "loom"])
+                .env("RUSTFLAGS", format!("{flags} --cfg loom").trim())
+                .env("CARGO_TARGET_DIR", loom_target_dir(root));
+            if std::env::var_os("LOOM_MAX_PREEMPTIONS").is_none() {
+                command.env("LOOM_MAX_PREEMPTIONS", "2");
+            }
+        }
+    }
     command
+}
+
+/// Where the loom build goes: `loom/` in the target dir the suite's own
+/// build uses, so that it never overwrites the normal build's files.
+fn loom_target_dir(root: &Path) -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("target"))
+        .join("loom")
 }
 
 enum Built {
@@ -233,8 +278,8 @@ enum Built {
 
 /// Compiles the exercise's tests with the starter. Errors come from cargo's
 /// JSON messages, each as the compiler rendered it.
-fn build(root: &Path, exercise: &Exercise, stop: &Stop) -> Result<Built> {
-    let mut command = cargo(root, exercise);
+fn build(root: &Path, exercise: &Exercise, target: Target, stop: &Stop) -> Result<Built> {
+    let mut command = cargo(root, exercise, target);
     command.args(["--no-run", "--message-format", "json"]);
     let Streamed { lines, ending, .. } = stream(command, stop, BUILD_LIMIT, |_| {})?;
     match ending {
@@ -667,5 +712,49 @@ test result: FAILED. 1 passed; 1 failed; 0 ignored; 0 measured; 0 filtered out; 
             Some("killed by signal 6, SIGABRT: process abort signal")
         );
         assert_eq!(crash("test result: ok"), None);
+    }
+
+    /// The loom run is the one CI makes of the references' models, on the
+    /// starter: `--cfg loom`, optimised, a target dir of its own, two
+    /// preemptions, only `tests/loom.rs`.
+    #[test]
+    fn the_loom_run_builds_the_models_as_ci_does() {
+        let exercise = crate::registry::exercise("spin-lock").unwrap();
+        let root = Path::new("/repo");
+        let command = cargo(root, exercise, Target::Loom);
+        let args: Vec<_> = command.get_args().map(|a| a.to_string_lossy()).collect();
+        for wanted in ["-p", "spin-lock", "starter", "--release", "--test", "loom"] {
+            assert!(
+                args.iter().any(|a| a == wanted),
+                "{wanted} missing from {args:?}"
+            );
+        }
+        assert!(!args.iter().any(|a| a == "--tests"), "{args:?}");
+        let env = |key: &str| {
+            command
+                .get_envs()
+                .find(|(k, _)| *k == key)
+                .and_then(|(_, v)| v)
+                .map(|v| v.to_string_lossy().to_string())
+        };
+        assert!(env("RUSTFLAGS").is_some_and(|f| f.ends_with("--cfg loom")));
+        assert_eq!(
+            env("CARGO_TARGET_DIR").map(PathBuf::from),
+            Some(loom_target_dir(root))
+        );
+        let suite = cargo(root, exercise, Target::Suite);
+        assert!(suite.get_args().any(|a| a == "--tests"));
+        assert!(suite.get_envs().all(|(k, _)| k != "RUSTFLAGS"));
+    }
+
+    /// Only the exercises whose loom models include the starter's get a
+    /// loom run.
+    #[test]
+    fn a_loom_run_only_where_the_starter_has_models() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let has = |name| Target::Loom.applies(root, crate::registry::exercise(name).unwrap());
+        assert!(has("spin-lock") && has("print-in-order") && has("thread-pool"));
+        // The crawler has loom models of the references only.
+        assert!(!has("crawler") && !has("hashmap"));
     }
 }

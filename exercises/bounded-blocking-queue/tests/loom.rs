@@ -4,6 +4,7 @@
 //!
 //! Run with:
 //! `RUSTFLAGS="--cfg loom" LOOM_MAX_PREEMPTIONS=2 cargo test -p bounded-blocking-queue --test loom --release`
+//! and your queue with `concur check bounded-blocking-queue --loom`.
 //!
 //! `ChannelQueue` is std's `sync_channel`, which loom does not model; the
 //! stress suite covers it, and std's own tests cover the channel.
@@ -12,6 +13,14 @@
 use bounded_blocking_queue::buggy::OneCondvar;
 use bounded_blocking_queue::{BlockingQueue, CondvarQueue};
 use kit::sync::{Arc, thread};
+
+/// The models' assertions, each in its bug class's words, as
+/// `concur check bounded-blocking-queue --loom` shows them.
+const NOT_FIFO: &str = "wrong answer: the items did not come out in the order they went in, \
+     in an interleaving loom found: first in, first out";
+const NOT_EMPTY: &str = "wrong answer: size() was not 0 once every item had come out";
+const ITEMS: &str = "wrong answer: the two consumers did not get the two items, each once, in \
+     an interleaving loom found";
 
 /// One producer of two items, one consumer, capacity 1: the producer must
 /// wait for the consumer, and the items come out in order.
@@ -25,10 +34,10 @@ fn producer_waits_for_consumer<Q: BlockingQueue<u32> + 'static>(make: fn(usize) 
                 queue.enqueue(2);
             })
         };
-        assert_eq!(queue.dequeue(), 1);
-        assert_eq!(queue.dequeue(), 2);
+        assert_eq!(queue.dequeue(), 1, "{NOT_FIFO}");
+        assert_eq!(queue.dequeue(), 2, "{NOT_FIFO}");
         producer.join().unwrap();
-        assert_eq!(queue.size(), 0);
+        assert_eq!(queue.size(), 0, "{NOT_EMPTY}");
     });
 }
 
@@ -56,7 +65,7 @@ fn two_and_two<Q: BlockingQueue<u32> + 'static>(make: fn(usize) -> Q) {
             got.push(t.join().unwrap());
         }
         got.sort_unstable();
-        assert_eq!(got, [0, 0, 1, 2]);
+        assert_eq!(got, [0, 0, 1, 2], "{ITEMS}");
     });
 }
 
@@ -87,5 +96,36 @@ fn loom_finds_one_condvar_for_two_conditions() {
 fn zoo_model_in_a_child() {
     if kit::child::requested().as_deref() == Some("OneCondvar") {
         two_and_two(OneCondvar::with_capacity);
+    }
+}
+
+/// Your queue in the same models: `concur check bounded-blocking-queue
+/// --loom`. Each runs in a child process, because a producer or consumer
+/// nobody wakes is a deadlock, which loom reports by aborting.
+#[cfg(feature = "starter")]
+#[test]
+fn starter_producer_waits_for_consumer() {
+    kit::child::assert_passes("a_named_model_in_a_child", "producer waits for consumer");
+}
+
+#[cfg(feature = "starter")]
+#[test]
+fn starter_two_producers_two_consumers() {
+    kit::child::assert_passes("a_named_model_in_a_child", "two and two");
+}
+
+/// The child's side of the starter's models (its name does not say
+/// "starter", so that `concur check` does not run it as a check of its
+/// own); run directly, with no model named, it does nothing.
+#[cfg(feature = "starter")]
+#[test]
+fn a_named_model_in_a_child() {
+    use bounded_blocking_queue::starter::StarterQueue;
+    match kit::child::requested().as_deref() {
+        Some("producer waits for consumer") => {
+            producer_waits_for_consumer(StarterQueue::with_capacity)
+        }
+        Some("two and two") => two_and_two(StarterQueue::with_capacity),
+        _ => {}
     }
 }

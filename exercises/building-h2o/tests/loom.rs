@@ -4,6 +4,7 @@
 //!
 //! Run with:
 //! `RUSTFLAGS="--cfg loom" LOOM_MAX_PREEMPTIONS=2 cargo test -p building-h2o --test loom --release`
+//! and your molecules with `concur check building-h2o --loom`.
 #![cfg(loom)]
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -11,6 +12,16 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use building_h2o::buggy::{JoinThenSleep, NoGrouping};
 use building_h2o::{CondvarH2O, H2O, SemaphoreH2O};
 use kit::sync::{Arc, Mutex, thread};
+
+/// The model's assertions, each in its bug class's words, as
+/// `concur check building-h2o --loom` shows them; the releases follow.
+const OVERLAP: &str = "order violated: molecules overlap, in an interleaving loom found: a \
+     molecule's three releases must all return before the next one's begin; the releases ran as";
+const WRONG_ATOMS: &str = "order violated: a molecule of the wrong atoms, in an interleaving \
+     loom found: taken in the order they begin, each three releases are two hydrogens and an \
+     oxygen; the releases ran as";
+const UNRELEASED: &str = "wrong answer: not every atom was released exactly once, though every \
+     call returned; the releases ran as";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Atom {
@@ -51,21 +62,21 @@ fn assert_molecules(log: &[Event]) {
         match *event {
             Event::Began(atom) => {
                 if began.is_multiple_of(3) {
-                    assert_eq!(ended, began, "molecules overlap: {log:?}");
+                    assert_eq!(ended, began, "{OVERLAP} {log:?}");
                 }
                 began += 1;
                 if atom == Atom::Hydrogen {
                     hydrogens += 1;
                 }
                 if began.is_multiple_of(3) {
-                    assert_eq!(hydrogens, 2, "a molecule of the wrong atoms: {log:?}");
+                    assert_eq!(hydrogens, 2, "{WRONG_ATOMS} {log:?}");
                     hydrogens = 0;
                 }
             }
             Event::Ended(_) => ended += 1,
         }
     }
-    assert_eq!(began, 6, "not every atom was released: {log:?}");
+    assert_eq!(began, 6, "{UNRELEASED} {log:?}");
 }
 
 /// Two molecules from four threads: two call `hydrogen` twice each, and two
@@ -142,5 +153,26 @@ fn loom_finds_the_lost_wakeup() {
 fn zoo_model_in_a_child() {
     if kit::child::requested().as_deref() == Some("JoinThenSleep") {
         two_molecules(JoinThenSleep::new);
+    }
+}
+
+/// Your molecules in the same model: `concur check building-h2o --loom`.
+/// It runs in a child process, because an atom nobody wakes is a deadlock,
+/// which loom reports by aborting.
+#[cfg(feature = "starter")]
+#[test]
+fn starter_forms_molecules() {
+    kit::child::assert_passes("a_named_model_in_a_child", "two molecules");
+}
+
+/// The child's side of the starter's model (its name does not say
+/// "starter", so that `concur check` does not run it as a check of its
+/// own); run directly, with no model named, it does nothing.
+#[cfg(feature = "starter")]
+#[test]
+fn a_named_model_in_a_child() {
+    use building_h2o::starter::StarterH2O;
+    if kit::child::requested().as_deref() == Some("two molecules") {
+        two_molecules(StarterH2O::new);
     }
 }

@@ -7,6 +7,7 @@
 //!
 //! Run with:
 //! `RUSTFLAGS="--cfg loom" LOOM_MAX_PREEMPTIONS=2 cargo test -p dining-philosophers --test loom --release`
+//! and your table with `concur check dining-philosophers --loom`.
 #![cfg(loom)]
 
 use std::cell::RefCell;
@@ -18,6 +19,14 @@ use kit::sync::{Arc, Mutex, thread};
 
 /// Philosophers at the model's table.
 const SEATS: usize = 3;
+
+/// The model's assertions, each in its bug class's words, as
+/// `concur check dining-philosophers --loom` shows them.
+const MEAL: &str = "wrong answer: a meal did not run both picks, then eat, then both puts, \
+     each once, before wants_to_eat returned; its callbacks ran as";
+const TOGETHER: &str = "order violated: neighbours ate at once, in an interleaving loom found: \
+     a fork is held by one philosopher at a time, from its pick until its put returns; take \
+     the fork and make it yours in one step, under one lock";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Step {
@@ -79,12 +88,12 @@ impl<T: DiningPhilosophers> Dinner<T> {
 
 /// Both picks, then eat, then both puts, each once.
 fn assert_a_proper_meal(steps: &[Step]) {
-    assert_eq!(steps.len(), 5, "{steps:?}");
-    assert!(steps[..2].contains(&Step::PickLeft), "{steps:?}");
-    assert!(steps[..2].contains(&Step::PickRight), "{steps:?}");
-    assert_eq!(steps[2], Step::Eat, "{steps:?}");
-    assert!(steps[3..].contains(&Step::PutLeft), "{steps:?}");
-    assert!(steps[3..].contains(&Step::PutRight), "{steps:?}");
+    assert_eq!(steps.len(), 5, "{MEAL} {steps:?}");
+    assert!(steps[..2].contains(&Step::PickLeft), "{MEAL} {steps:?}");
+    assert!(steps[..2].contains(&Step::PickRight), "{MEAL} {steps:?}");
+    assert_eq!(steps[2], Step::Eat, "{MEAL} {steps:?}");
+    assert!(steps[3..].contains(&Step::PutLeft), "{MEAL} {steps:?}");
+    assert!(steps[3..].contains(&Step::PutRight), "{MEAL} {steps:?}");
 }
 
 /// Three philosophers, one meal each, philosopher 0 on the model's main
@@ -111,7 +120,7 @@ fn everyone_eats<T: DiningPhilosophers + 'static>(make: fn(usize) -> T) {
             assert_a_proper_meal(steps);
         }
         let seen = dinner.seen.lock();
-        assert_eq!(seen.together, None, "neighbours ate at once");
+        assert_eq!(seen.together, None, "{TOGETHER}");
     });
 }
 
@@ -159,5 +168,27 @@ fn loom_finds_the_lock_order_deadlock() {
 fn zoo_model_in_a_child() {
     if kit::child::requested().as_deref() == Some("LeftFirst") {
         everyone_eats(LeftFirst::new);
+    }
+}
+
+/// Your table in the same model: `concur check dining-philosophers
+/// --loom`. It runs in a child process, because philosophers who each hold
+/// a fork the next one waits for are a deadlock, which loom reports by
+/// aborting.
+#[cfg(feature = "starter")]
+#[test]
+fn starter_feeds_everyone() {
+    kit::child::assert_passes("a_named_model_in_a_child", "everyone eats");
+}
+
+/// The child's side of the starter's model (its name does not say
+/// "starter", so that `concur check` does not run it as a check of its
+/// own); run directly, with no model named, it does nothing.
+#[cfg(feature = "starter")]
+#[test]
+fn a_named_model_in_a_child() {
+    use dining_philosophers::starter::StarterPhilosophers;
+    if kit::child::requested().as_deref() == Some("everyone eats") {
+        everyone_eats(StarterPhilosophers::new);
     }
 }

@@ -4,6 +4,7 @@
 //!
 //! Run with:
 //! `RUSTFLAGS="--cfg loom" LOOM_MAX_PREEMPTIONS=2 cargo test -p fizz-buzz-multithreaded --test loom --release`
+//! and your four methods with `concur check fizz-buzz-multithreaded --loom`.
 #![cfg(loom)]
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -17,6 +18,12 @@ use kit::sync::{Arc, Mutex, thread};
 /// and must still hear of the end. With n = 5 the reference models take
 /// minutes instead of seconds.
 const N: u32 = 3;
+
+/// The model's assertion, in its bug class's words, as
+/// `concur check fizz-buzz-multithreaded --loom` shows it.
+const OUT_OF_SEQUENCE: &str = "order violated: the prints did not run 1, 2, fizz, in an \
+     interleaving loom found: each item's print must begin only after the one before it has \
+     returned; move the turn on after the print, not before";
 
 /// What one print said.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,7 +72,8 @@ fn prints_the_sequence<T: FizzBuzz + 'static>(make: fn(u32) -> T) {
         }
         assert_eq!(
             *game.printed.lock(),
-            [Said::Number(1), Said::Number(2), Said::Fizz]
+            [Said::Number(1), Said::Number(2), Said::Fizz],
+            "{OUT_OF_SEQUENCE}"
         );
     });
 }
@@ -115,5 +123,27 @@ fn zoo_model_in_a_child() {
         Some("CheckThenSleep") => prints_the_sequence(CheckThenSleep::new),
         Some("NotifyOne") => prints_the_sequence(NotifyOne::new),
         _ => {}
+    }
+}
+
+/// Your four methods in the same model: `concur check
+/// fizz-buzz-multithreaded --loom`. It runs in a child process, because a
+/// method nobody wakes (or nobody tells of the end) is a deadlock, which
+/// loom reports by aborting.
+#[cfg(feature = "starter")]
+#[test]
+fn starter_prints_the_sequence() {
+    kit::child::assert_passes("a_named_model_in_a_child", "prints the sequence");
+}
+
+/// The child's side of the starter's model (its name does not say
+/// "starter", so that `concur check` does not run it as a check of its
+/// own); run directly, with no model named, it does nothing.
+#[cfg(feature = "starter")]
+#[test]
+fn a_named_model_in_a_child() {
+    use fizz_buzz_multithreaded::starter::StarterFizzBuzz;
+    if kit::child::requested().as_deref() == Some("prints the sequence") {
+        prints_the_sequence(StarterFizzBuzz::new);
     }
 }

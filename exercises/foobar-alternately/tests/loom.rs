@@ -4,6 +4,7 @@
 //!
 //! Run with:
 //! `RUSTFLAGS="--cfg loom" LOOM_MAX_PREEMPTIONS=2 cargo test -p foobar-alternately --test loom --release`
+//! and your foo and bar with `concur check foobar-alternately --loom`.
 #![cfg(loom)]
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -11,6 +12,12 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use foobar_alternately::buggy::{FlagOutsideLock, FlipBeforePrint};
 use foobar_alternately::{ChannelFooBar, CondvarFooBar, FooBar};
 use kit::sync::{Arc, Mutex, thread};
+
+/// The model's assertion, in its bug class's words, as
+/// `concur check foobar-alternately --loom` shows it.
+const NOT_ALTERNATE: &str = "order violated: the prints did not alternate foo, bar, foo, bar, \
+     in an interleaving loom found: each print must begin only after the other's print before \
+     it has returned; hand the turn over after the print, not before";
 
 /// Prints per method in the models: two is enough to hand the turn over
 /// and back again, and keeps the interleavings few.
@@ -45,7 +52,11 @@ fn takes_turns<T: FooBar + 'static>(make: fn(usize) -> T) {
         };
         run.foo();
         bar.join().unwrap();
-        assert_eq!(*run.printed.lock(), ["foo", "bar", "foo", "bar"]);
+        assert_eq!(
+            *run.printed.lock(),
+            ["foo", "bar", "foo", "bar"],
+            "{NOT_ALTERNATE}"
+        );
     });
 }
 
@@ -90,5 +101,26 @@ fn loom_finds_the_lost_wakeup() {
 fn zoo_model_in_a_child() {
     if let Some("FlagOutsideLock") = kit::child::requested().as_deref() {
         takes_turns(FlagOutsideLock::new);
+    }
+}
+
+/// Your foo and bar in the same model: `concur check foobar-alternately
+/// --loom`. It runs in a child process, because a turn nobody wakes is a
+/// deadlock, which loom reports by aborting.
+#[cfg(feature = "starter")]
+#[test]
+fn starter_takes_turns() {
+    kit::child::assert_passes("a_named_model_in_a_child", "takes turns");
+}
+
+/// The child's side of the starter's model (its name does not say
+/// "starter", so that `concur check` does not run it as a check of its
+/// own); run directly, with no model named, it does nothing.
+#[cfg(feature = "starter")]
+#[test]
+fn a_named_model_in_a_child() {
+    use foobar_alternately::starter::StarterFooBar;
+    if kit::child::requested().as_deref() == Some("takes turns") {
+        takes_turns(StarterFooBar::new);
     }
 }

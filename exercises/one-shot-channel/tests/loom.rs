@@ -4,6 +4,7 @@
 //!
 //! Run with:
 //! `RUSTFLAGS="--cfg loom" LOOM_MAX_PREEMPTIONS=2 cargo test -p one-shot-channel --test loom --release`
+//! and your channel with `concur check one-shot-channel --loom`.
 #![cfg(loom)]
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -12,9 +13,14 @@ use kit::sync::{Arc, AtomicUsize, Ordering, thread};
 use one_shot_channel::buggy::{NoWakeOnDrop, ReadyBeforeValue, RelaxedReady, UnparkOnly};
 use one_shot_channel::{ReceiveHalf, SendHalf, SharedOneShot, step1_condvar, step2_park};
 
-/// The model's assertions.
-const NO_VALUE: &str = "the receiver got nothing though a value was sent";
-const UNSEEN: &str = "the receiver did not see what the sender wrote before sending";
+/// The model's assertions, each in its bug class's words, as
+/// `concur check one-shot-channel --loom` shows them.
+const NO_VALUE: &str = "torn update: the receiver got nothing though a value was sent, in an \
+     interleaving loom found: the flag said ready before the value was in";
+const UNSEEN: &str = "stale read: the receiver did not see what the sender wrote before \
+     sending, in an interleaving loom found: an Acquire or a Release is missing";
+const LEFT: &str = "wrong answer: the sender was dropped without sending, and the receiver \
+     did not get None";
 
 /// Steps 1 and 2 seen as two halves.
 struct Shared<C>(Arc<C>);
@@ -79,7 +85,7 @@ where
         let (sender, receiver) = make();
         let receiving = thread::spawn(move || receiver.receive());
         drop(sender);
-        assert_eq!(receiving.join().unwrap(), None);
+        assert_eq!(receiving.join().unwrap(), None, "{LEFT}");
     });
 }
 
@@ -150,6 +156,35 @@ fn zoo_model_in_a_child() {
     match kit::child::requested().as_deref() {
         Some("UnparkOnly") => hands_over(UnparkOnly::channel::<u32>),
         Some("NoWakeOnDrop") => hears_the_sender_leave(NoWakeOnDrop::channel::<u32>),
+        _ => {}
+    }
+}
+
+/// Your channel in the same two models: `concur check one-shot-channel
+/// --loom`. Each runs in a child process, because a receiver nobody wakes
+/// is a deadlock, which loom reports by aborting.
+#[cfg(feature = "starter")]
+#[test]
+fn starter_hands_over() {
+    kit::child::assert_passes("a_named_model_in_a_child", "starter hands over");
+}
+
+#[cfg(feature = "starter")]
+#[test]
+fn starter_hears_the_sender_leave() {
+    kit::child::assert_passes("a_named_model_in_a_child", "starter hears");
+}
+
+/// The child's side of the starter's models (its name does not say
+/// "starter", so that `concur check` does not run it as a check of its
+/// own); run directly, with no model named, it does nothing.
+#[cfg(feature = "starter")]
+#[test]
+fn a_named_model_in_a_child() {
+    use one_shot_channel::starter;
+    match kit::child::requested().as_deref() {
+        Some("starter hands over") => hands_over(starter::channel::<u32>),
+        Some("starter hears") => hears_the_sender_leave(starter::channel::<u32>),
         _ => {}
     }
 }

@@ -4,6 +4,7 @@
 //!
 //! Run with:
 //! `RUSTFLAGS="--cfg loom" LOOM_MAX_PREEMPTIONS=2 cargo test -p print-in-order --test loom --release`
+//! and your three turns with `concur check print-in-order --loom`.
 #![cfg(loom)]
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -11,6 +12,12 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use kit::sync::{Arc, Mutex, thread};
 use print_in_order::buggy::{FlagOutsideLock, IfNotWhile, NotifyOne};
 use print_in_order::{ChannelInOrder, CondvarInOrder, InOrder};
+
+/// The model's assertion, in its bug class's words, as
+/// `concur check print-in-order --loom` shows it.
+const OUT_OF_ORDER: &str = "order violated: the prints did not run first, second, third, each \
+     once, in an interleaving loom found: a turn must print only after the turn before it has \
+     printed, and a waiter that wakes must check that its turn has come (`while`, not `if`)";
 
 struct Round<T> {
     object: T,
@@ -47,7 +54,7 @@ fn prints_in_order<T: InOrder + 'static>(make: fn() -> T) {
         for turn in later {
             turn.join().unwrap();
         }
-        assert_eq!(*round.printed.lock(), [1, 2, 3]);
+        assert_eq!(*round.printed.lock(), [1, 2, 3], "{OUT_OF_ORDER}");
     });
 }
 
@@ -94,5 +101,26 @@ fn zoo_model_in_a_child() {
         Some("FlagOutsideLock") => prints_in_order(FlagOutsideLock::new),
         Some("NotifyOne") => prints_in_order(NotifyOne::new),
         _ => {}
+    }
+}
+
+/// Your turns in the same model: `concur check print-in-order --loom`. It
+/// runs in a child process, because a turn nobody wakes is a deadlock,
+/// which loom reports by aborting.
+#[cfg(feature = "starter")]
+#[test]
+fn starter_prints_in_order() {
+    kit::child::assert_passes("a_named_model_in_a_child", "prints in order");
+}
+
+/// The child's side of the starter's model (its name does not say
+/// "starter", so that `concur check` does not run it as a check of its
+/// own); run directly, with no model named, it does nothing.
+#[cfg(feature = "starter")]
+#[test]
+fn a_named_model_in_a_child() {
+    use print_in_order::starter::StarterInOrder;
+    if kit::child::requested().as_deref() == Some("prints in order") {
+        prints_in_order(StarterInOrder::new);
     }
 }

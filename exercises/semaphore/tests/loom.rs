@@ -5,6 +5,7 @@
 //!
 //! Run with:
 //! `RUSTFLAGS="--cfg loom" LOOM_MAX_PREEMPTIONS=2 cargo test -p semaphore --test loom --release`
+//! and your semaphore with `concur check semaphore --loom`.
 #![cfg(loom)]
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -13,8 +14,10 @@ use kit::sync::{Arc, AtomicUsize, Ordering, thread};
 use semaphore::buggy::{CheckThenTake, NoWakeup, ReleaseOutsideLock};
 use semaphore::{CondvarSemaphore, RawCondvarSemaphore, RawSemaphore, Semaphore};
 
-/// The model's assertion.
-const OVER: &str = "more holders than permits";
+/// The model's assertion, in its bug class's words, as
+/// `concur check semaphore --loom` shows it.
+const OVER: &str = "bound exceeded: more holders than permits, in an interleaving loom found: \
+     checking that a permit is free and taking it must be one critical section";
 
 /// A semaphore as the model uses it: work done while holding a permit.
 trait Hold: Send + Sync + 'static {
@@ -137,6 +140,35 @@ fn zoo_model_in_a_child() {
             release_wakes(|| Permits(<ReleaseOutsideLock as Semaphore>::new(1)))
         }
         Some("NoWakeup") => release_wakes(|| Permits(<NoWakeup as Semaphore>::new(1))),
+        _ => {}
+    }
+}
+
+/// Your semaphore in the same models: `concur check semaphore --loom`.
+/// Each runs in a child process, because a waiter nobody wakes is a
+/// deadlock, which loom reports by aborting.
+#[cfg(feature = "starter")]
+#[test]
+fn starter_one_at_a_time() {
+    kit::child::assert_passes("a_named_model_in_a_child", "one at a time");
+}
+
+#[cfg(feature = "starter")]
+#[test]
+fn starter_release_wakes() {
+    kit::child::assert_passes("a_named_model_in_a_child", "release wakes");
+}
+
+/// The child's side of the starter's models (its name does not say
+/// "starter", so that `concur check` does not run it as a check of its
+/// own); run directly, with no model named, it does nothing.
+#[cfg(feature = "starter")]
+#[test]
+fn a_named_model_in_a_child() {
+    use semaphore::starter::StarterSemaphore;
+    match kit::child::requested().as_deref() {
+        Some("one at a time") => one_at_a_time(|| Permits(<StarterSemaphore as Semaphore>::new(1))),
+        Some("release wakes") => release_wakes(|| Permits(<StarterSemaphore as Semaphore>::new(1))),
         _ => {}
     }
 }

@@ -11,6 +11,7 @@
 //!
 //! Run with:
 //! `RUSTFLAGS="--cfg loom" LOOM_MAX_PREEMPTIONS=2 cargo test -p spin-lock --test loom --release`
+//! and your lock with `concur check spin-lock --loom`.
 #![cfg(loom)]
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -44,9 +45,12 @@ impl<L: Lock + 'static> Hold for Guarded<L> {
     }
 }
 
-/// The model's two assertions.
-const OVERLAP: &str = "two threads inside the lock at once";
-const STALE: &str = "a holder read the count without the other holder's write";
+/// The model's two assertions, each in its bug class's words, as
+/// `concur check spin-lock --loom` shows them.
+const OVERLAP: &str = "check-then-act race: two threads inside the lock at once, in an \
+     interleaving loom found";
+const STALE: &str = "stale read: a holder read the count without the other holder's write, \
+     in an interleaving loom found: an Acquire or a Release is missing";
 
 /// What the critical sections share: the lock, and two counters that are
 /// only ever touched with `Relaxed`, so that nothing but the lock orders
@@ -143,4 +147,13 @@ fn loom_finds_the_test_then_set() {
         || sections_apart_and_in_order(|| Raw(TestThenSet::new())),
         &[OVERLAP, STALE],
     );
+}
+
+/// Your lock in the same model: `concur check spin-lock --loom`. A lock
+/// with a missing `Acquire` or `Release` passes every x86 stress test and
+/// fails here.
+#[cfg(feature = "starter")]
+#[test]
+fn starter_keeps_sections_apart_and_in_order() {
+    sections_apart_and_in_order(|| Guarded(<spin_lock::starter::StarterLock as Lock>::new()));
 }

@@ -10,6 +10,7 @@
 //!
 //! Run with:
 //! `RUSTFLAGS="--cfg loom" LOOM_MAX_PREEMPTIONS=2 cargo test -p thread-pool --test loom --release`
+//! and your pool with `concur check thread-pool --loom`.
 #![cfg(loom)]
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -18,9 +19,11 @@ use kit::sync::{Arc, AtomicUsize, Ordering};
 use thread_pool::buggy::{ExitOnShutdown, FlagOutsideLock, JoinBeforeSignal, NotifyOneOnShutdown};
 use thread_pool::{JoiningPool, Pool, ThreadPool};
 
-/// The models' assertions.
-const LOST: &str = "a job submitted before the shutdown had not run when it returned";
-const MISCOUNTED: &str = "`join` miscounted the jobs that panicked";
+/// The models' assertions, each in its bug class's words, as
+/// `concur check thread-pool --loom` shows them.
+const LOST: &str = "premature termination: a job submitted before the shutdown had not run \
+     when it returned, in an interleaving loom found";
+const MISCOUNTED: &str = "wrong answer: `join` miscounted the jobs that panicked";
 
 /// Jobs in `runs_every_job`.
 const JOBS: usize = 3;
@@ -172,6 +175,49 @@ fn zoo_model_in_a_child() {
         Some("FlagOutsideLock") => an_idle_pool_ends::<FlagOutsideLock>(),
         Some("NotifyOneOnShutdown") => an_idle_pool_ends::<NotifyOneOnShutdown>(),
         Some("JoinBeforeSignal") => an_idle_pool_ends::<JoinBeforeSignal>(),
+        _ => {}
+    }
+}
+
+/// Your pool in the same models: `concur check thread-pool --loom`. Each
+/// runs in a child process, because a worker nobody wakes is a deadlock,
+/// which loom reports by aborting.
+#[cfg(feature = "starter")]
+#[test]
+fn starter_join_runs_every_job() {
+    kit::child::assert_passes("a_named_model_in_a_child", "join runs every job");
+}
+
+#[cfg(feature = "starter")]
+#[test]
+fn starter_drop_runs_every_job() {
+    kit::child::assert_passes("a_named_model_in_a_child", "drop runs every job");
+}
+
+#[cfg(feature = "starter")]
+#[test]
+fn starter_an_idle_pool_ends() {
+    kit::child::assert_passes("a_named_model_in_a_child", "an idle pool ends");
+}
+
+#[cfg(feature = "starter")]
+#[test]
+fn starter_counts_a_panicking_job() {
+    kit::child::assert_passes("a_named_model_in_a_child", "counts a panicking job");
+}
+
+/// The child's side of the starter's models (its name does not say
+/// "starter", so that `concur check` does not run it as a check of its
+/// own); run directly, with no model named, it does nothing.
+#[cfg(feature = "starter")]
+#[test]
+fn a_named_model_in_a_child() {
+    use thread_pool::starter::StarterPool;
+    match kit::child::requested().as_deref() {
+        Some("join runs every job") => runs_every_job::<StarterPool>(Ending::Join),
+        Some("drop runs every job") => runs_every_job::<StarterPool>(Ending::Drop),
+        Some("an idle pool ends") => an_idle_pool_ends::<StarterPool>(),
+        Some("counts a panicking job") => counts_a_panicking_job::<StarterPool>(),
         _ => {}
     }
 }

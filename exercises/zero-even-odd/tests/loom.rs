@@ -4,6 +4,7 @@
 //!
 //! Run with:
 //! `RUSTFLAGS="--cfg loom" LOOM_MAX_PREEMPTIONS=2 cargo test -p zero-even-odd --test loom --release`
+//! and your zero, even and odd with `concur check zero-even-odd --loom`.
 #![cfg(loom)]
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -11,6 +12,12 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use kit::sync::{Arc, Mutex, thread};
 use zero_even_odd::buggy::{FlagOutsideLock, IfNotWhile, NotifyOne};
 use zero_even_odd::{ChannelZeroEvenOdd, CondvarZeroEvenOdd, ZeroEvenOdd};
+
+/// The model's assertion, in its bug class's words, as
+/// `concur check zero-even-odd --loom` shows it.
+const OUT_OF_SEQUENCE: &str = "order violated: the prints did not run 0 1 0 2, in an \
+     interleaving loom found: each print must begin only after the one before it has returned, \
+     and a waiter that wakes must check that its number is due (`while`, not `if`)";
 
 /// How far the numbers go in the models: 0 1 0 2 has one number for each
 /// of odd and even, and keeps the interleavings few.
@@ -58,7 +65,7 @@ fn prints_in_sequence<T: ZeroEvenOdd + 'static>(make: fn(usize) -> T) {
         run.zero();
         even.join().unwrap();
         odd.join().unwrap();
-        assert_eq!(*run.printed.lock(), [0, 1, 0, 2]);
+        assert_eq!(*run.printed.lock(), [0, 1, 0, 2], "{OUT_OF_SEQUENCE}");
     });
 }
 
@@ -105,5 +112,26 @@ fn zoo_model_in_a_child() {
         Some("FlagOutsideLock") => prints_in_sequence(FlagOutsideLock::new),
         Some("NotifyOne") => prints_in_sequence(NotifyOne::new),
         _ => {}
+    }
+}
+
+/// Your zero, even and odd in the same model: `concur check zero-even-odd
+/// --loom`. It runs in a child process, because a thread nobody wakes is a
+/// deadlock, which loom reports by aborting.
+#[cfg(feature = "starter")]
+#[test]
+fn starter_prints_in_sequence() {
+    kit::child::assert_passes("a_named_model_in_a_child", "prints in sequence");
+}
+
+/// The child's side of the starter's model (its name does not say
+/// "starter", so that `concur check` does not run it as a check of its
+/// own); run directly, with no model named, it does nothing.
+#[cfg(feature = "starter")]
+#[test]
+fn a_named_model_in_a_child() {
+    use zero_even_odd::starter::StarterZeroEvenOdd;
+    if kit::child::requested().as_deref() == Some("prints in sequence") {
+        prints_in_sequence(StarterZeroEvenOdd::new);
     }
 }
