@@ -131,6 +131,12 @@ const SUITE: Duration = Duration::from_secs(400);
 /// The solved hashmap starter: the reference, under the starter's name.
 const SOLVED: &str = "pub type StarterMap<K, V> = crate::StripedMap<K, V>;\n";
 
+/// Held by every test that builds the hashmap exercise. The copies share
+/// one target dir, and cargo names a path package's build by its place in
+/// the workspace, not by the copy's: two copies building `hashmap` at once
+/// write the same test binary, and one test runs the other's starter.
+static HASHMAP: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 /// A loom run builds loom's copy of the crate first, optimised: minutes on
 /// a cold target on 2 cores.
 const LOOM: Duration = Duration::from_secs(900);
@@ -208,6 +214,10 @@ fn check_loom_names_the_ordering_that_x86_hides() {
 
 #[test]
 fn check_names_bugs_then_passes_and_progress_outlives_target_and_reset_restores() {
+    // Another test's failure must not stop this one: the lock guards no data.
+    let _hashmap = HASHMAP
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     let copy = Copy::new("check");
     let stub = fs::read_to_string(copy.starter("hashmap")).unwrap();
 
@@ -278,6 +288,10 @@ fn check_names_bugs_then_passes_and_progress_outlives_target_and_reset_restores(
 
 #[test]
 fn a_hanging_starter_hangs_no_command_and_is_named() {
+    // Another test's failure must not stop this one: the lock guards no data.
+    let _hashmap = HASHMAP
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     let copy = Copy::new("hang");
     fs::write(
         copy.starter("hashmap"),
