@@ -45,7 +45,7 @@ pub fn run(args: &Args) -> Result<bool> {
     let exercise = args.exercise.resolve(&root)?;
     let stop = Stop::new();
     on_ctrl_c(stop.clone())?;
-    let outcome = check(&root, exercise, args.quiet, &stop)?;
+    let outcome = check(&root, exercise, args.quiet, &stop, args.loom)?;
     let passing = outcome.is_some_and(|state| state.passing());
     if !args.loom {
         return Ok(passing);
@@ -71,13 +71,20 @@ fn check_loom(root: &Path, exercise: &Exercise, quiet: bool, stop: &Stop) -> Res
     })?;
     bar.finish();
     println!("Under loom:");
-    print_report(root, exercise, Target::Loom, &report);
+    print_report(root, exercise, Target::Loom, &report, false);
     Ok(report.passing())
 }
 
 /// Runs the suite and prints the report. The state it found, or `None` if
-/// the run was stopped before it could say.
-pub fn check(root: &Path, exercise: &Exercise, quiet: bool, stop: &Stop) -> Result<Option<State>> {
+/// the run was stopped before it could say. `loom_follows`: the loom models
+/// run next, so the report need not suggest them.
+pub fn check(
+    root: &Path,
+    exercise: &Exercise,
+    quiet: bool,
+    stop: &Stop,
+    loom_follows: bool,
+) -> Result<Option<State>> {
     let starter = exercise.starter(root);
     if !starter.is_file() {
         anyhow::bail!(
@@ -102,7 +109,7 @@ pub fn check(root: &Path, exercise: &Exercise, quiet: bool, stop: &Stop) -> Resu
     })?;
     bar.finish();
     let state = State::of(&report);
-    print_report(root, exercise, Target::Suite, &report);
+    print_report(root, exercise, Target::Suite, &report, loom_follows);
     // A run of a file that changed meanwhile says nothing about the file now.
     if let Some(state) = state
         && progress::hash_file(&starter).is_ok_and(|now| now == hash)
@@ -118,7 +125,13 @@ pub fn check(root: &Path, exercise: &Exercise, quiet: bool, stop: &Stop) -> Resu
     Ok(state)
 }
 
-fn print_report(root: &Path, exercise: &Exercise, target: Target, report: &Report) {
+fn print_report(
+    root: &Path,
+    exercise: &Exercise,
+    target: Target,
+    report: &Report,
+    loom_follows: bool,
+) {
     let name = exercise.name;
     let again = match target {
         Target::Suite => format!("concur check {name}"),
@@ -175,7 +188,7 @@ fn print_report(root: &Path, exercise: &Exercise, target: Target, report: &Repor
     match ending {
         Ending::Complete if report.passing() => {
             println!("All checks pass.");
-            if target == Target::Suite && Target::Loom.applies(root, exercise) {
+            if target == Target::Suite && !loom_follows && Target::Loom.applies(root, exercise) {
                 println!(
                     "Model-check your orderings too, in every interleaving loom can find:\n  \
                      concur check {name} --loom"

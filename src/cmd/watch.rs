@@ -124,7 +124,7 @@ fn start(
     let stop = Stop::new();
     let (root, tx, mine) = (root.to_path_buf(), tx.clone(), stop.clone());
     let handle = std::thread::spawn(move || {
-        if let Err(error) = check(&root, exercise, false, &mine) {
+        if let Err(error) = check(&root, exercise, false, &mine, false) {
             eprintln!("error: {error:#}");
         }
         // A stopped check's end is not news: the loop already moved on.
