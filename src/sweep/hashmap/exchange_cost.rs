@@ -1,8 +1,9 @@
 //! Where `StripedMap` loses to `scc::HashMap` on exchange. Both use std's
 //! SipHash, so the hasher is not it. This experiment changes one part of a
-//! striped map at a time (the lock type, the padding, the shard count) and
-//! runs exchange's operations on each at one thread and two, beside
-//! `StripedMap` itself and `scc::HashMap`. Two last rows give each thread
+//! striped map at a time (the lock type, the padding, the shard count, one
+//! cache line more for every operation) and runs exchange's operations on
+//! each at one thread and two, beside `StripedMap` itself and
+//! `scc::HashMap`. Two last rows give each thread
 //! keys of its own: in shards of its own for the striped map, so that the
 //! two cores share no line at all, and the same keys on scc, whose buckets
 //! still mix the two threads' keys.
@@ -66,7 +67,7 @@ struct Row {
 
 const SCC: &str = "scc::HashMap";
 
-const ROWS: [Row; 11] = [
+const ROWS: [Row; 12] = [
     Row {
         map: SINGLE,
         change: "one thread, no lock",
@@ -109,6 +110,18 @@ const ROWS: [Row; 11] = [
         change: "shards not padded to their own lines",
         make: |name, workload, ops| {
             contender(name, workload, ops, Parts::<RwLocked>::with_capacity)
+        },
+    },
+    Row {
+        map: "parts, header apart",
+        change: "the table's header off the lock's line: one line more",
+        make: |name, workload, ops| {
+            contender(
+                name,
+                workload,
+                ops,
+                Parts::<Padded<HeaderApart>>::with_capacity,
+            )
         },
     },
     Row {
@@ -251,6 +264,10 @@ trait Guarded: Sync {
 
 type RwLocked = kit::sync::RwLock<Shard>;
 type Locked = kit::sync::Mutex<Shard>;
+/// The table's header (its pointer, length and room left, which an insert
+/// or a remove writes) in a block of its own instead of on the lock's line:
+/// one line more for every operation to move between the cores.
+type HeaderApart = kit::sync::RwLock<Box<Shard>>;
 type Padded<L> = CachePadded<L>;
 
 impl Guarded for RwLocked {
@@ -274,6 +291,18 @@ impl Guarded for Locked {
     }
     fn write<R>(&self, f: impl FnOnce(&mut Shard) -> R) -> R {
         f(&mut self.lock())
+    }
+}
+
+impl Guarded for HeaderApart {
+    fn new(table: Shard) -> Self {
+        kit::sync::RwLock::new(Box::new(table))
+    }
+    fn read<R>(&self, f: impl FnOnce(&Shard) -> R) -> R {
+        f(&self.read())
+    }
+    fn write<R>(&self, f: impl FnOnce(&mut Shard) -> R) -> R {
+        f(&mut self.write())
     }
 }
 
