@@ -47,13 +47,13 @@ pub fn write_tables(files: &[(&str, &str)], to_book: bool) {
     }
 }
 
-/// Criterion settings that keep a configuration to about a third of a second:
+/// Criterion settings that keep a configuration to about a fifth of a second:
 /// criterion is here for its statistics and its comparison with the last
 /// run, and the figures come from [`measure_interleaved_pass`].
 pub fn criterion() -> Criterion {
     Criterion::default()
         .warm_up_time(Duration::from_millis(50))
-        .measurement_time(Duration::from_millis(200))
+        .measurement_time(Duration::from_millis(100))
         .sample_size(10)
         .nresamples(10_000)
         .without_plots()
@@ -83,7 +83,7 @@ fn selected(id: &str) -> bool {
 const CRITERION_MAX_RUN: Duration = Duration::from_millis(60);
 
 /// Seconds of runs each configuration gets in the interleaved pass.
-const PASS_BUDGET: Duration = Duration::from_millis(400);
+const PASS_BUDGET: Duration = Duration::from_millis(300);
 
 /// The figures: every implementation of a workload, at every thread count,
 /// round-robin (`measure_together`), so that a ratio between two of them

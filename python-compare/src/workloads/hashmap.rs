@@ -21,7 +21,7 @@ pub const UNIT: Unit = Unit {
 
 pub fn build(py: Python<'_>, size: Size) -> Result<Workload> {
     let count = match size {
-        Size::Full => 2_000_000,
+        Size::Full => 1_000_000,
         Size::Small => 20_000,
     };
     let keys = KeyDist::Uniform { n: KEYS }.sampler();

@@ -21,7 +21,7 @@ pub const UNIT: Unit = Unit {
 
 pub fn build(py: Python<'_>, size: Size) -> Result<Workload> {
     let bytes = match size {
-        Size::Full => 1_500_000,
+        Size::Full => 1_000_000,
         Size::Small => 20_000,
     };
     let corpus = Arc::new(segment::corpus::generate(bytes, 13));

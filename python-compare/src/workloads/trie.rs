@@ -20,7 +20,7 @@ pub const UNIT: Unit = Unit {
 
 pub fn build(py: Python<'_>, size: Size) -> Result<Workload> {
     let (sentences, count) = match size {
-        Size::Full => (50_000, 300_000),
+        Size::Full => (50_000, 150_000),
         Size::Small => (500, 3_000),
     };
     let log = Queries::new(sentences, 1.0, 3);
