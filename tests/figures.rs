@@ -332,7 +332,11 @@ fn number_before(line: &str, end: usize) -> Option<(usize, &str)> {
 /// `value` written as `shown` is: as many decimals, commas kept.
 fn written_like(value: f64, shown: &str) -> String {
     let decimals = shown.split_once('.').map_or(0, |(_, d)| d.len());
-    let plain = format!("{value:.decimals$}");
+    let mut plain = format!("{value:.decimals$}");
+    // A small negative rounds to "-0": the prose says 0.
+    if plain.starts_with('-') && plain.chars().all(|c| matches!(c, '-' | '0' | '.')) {
+        plain.remove(0);
+    }
     if !shown.contains(',') {
         return plain;
     }
