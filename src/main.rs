@@ -49,6 +49,9 @@ enum Command {
     /// Word segmentation, jieba-compatible (or UAX #29), on all cores, with
     /// the output in input order.
     Segment(cmd::segment::Args),
+    /// Search a corpus (one document per line) with BM25: one query per
+    /// line of standard input, one JSON answer per line.
+    Search(cmd::search::Args),
     /// Crawl a site: every URL on the start URL's origin, sorted, one per
     /// line; a summary on standard error.
     Crawl(cmd::crawl::Args),
@@ -77,6 +80,7 @@ fn main() -> ExitCode {
         Command::Segment(args) => cmd::segment::run(&args).map(|()| true),
         Command::ServeSite(args) => cmd::serve_site::run(&args).map(|()| true),
         Command::Crawl(args) => cmd::crawl::run(&args).map(|()| true),
+        Command::Search(args) => cmd::search::run(&args).map(|()| true),
     };
     match outcome {
         Ok(true) => ExitCode::SUCCESS,

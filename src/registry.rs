@@ -105,6 +105,15 @@ pub const EXERCISES: &[Exercise] = &[
         kind: Kind::Exercise,
     },
     Exercise {
+        name: "inverted-index",
+        question: "A near-real-time inverted index: BM25 answers while documents keep arriving",
+        chapter: "inverted-index.md",
+        solution: &["src/segments.rs"],
+        sweep: None,
+        python: None,
+        kind: Kind::Exercise,
+    },
+    Exercise {
         name: "print-in-order",
         question: "Print in Order: three threads, one order, and a waiter that sleeps",
         chapter: "print-in-order.md",

@@ -637,3 +637,118 @@ fn chart_redraws_from_a_csv_with_its_own_fingerprint() {
     );
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+fn corpus_file(name: &str, bytes: &[u8]) -> std::path::PathBuf {
+    let path = std::env::temp_dir().join(format!("concur-cli-{}-{name}", std::process::id()));
+    std::fs::write(&path, bytes).unwrap();
+    path
+}
+
+/// The answers as JSON values, one per line.
+fn answers(out: &Output) -> Vec<serde_json::Value> {
+    text(&out.stdout)
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("one JSON object per line"))
+        .collect()
+}
+
+#[test]
+fn search_ranks_by_bm25_and_any_shard_count_answers_the_same() {
+    let mut docs = String::from("the cat sat\nthe dog sat on the cat\n\ndogs and cats\n");
+    for i in 0..200 {
+        docs.push_str(&format!("note {i} about the cat and a {} dog\n", i % 7));
+    }
+    docs.push_str("机器学习 模型 推理\n");
+    let corpus = corpus_file("search.txt", docs.as_bytes());
+    let corpus = corpus.to_str().unwrap();
+    let queries = "cat\nthe dog\nnowhere\n\nCAT, cat!\n模型\n";
+    let one = concur_with_stdin(
+        &["search", "--corpus", corpus, "-k", "3"],
+        queries.as_bytes(),
+    );
+    assert!(one.status.success(), "{}", text(&one.stderr));
+    let first = answers(&one);
+    assert_eq!(
+        first.len(),
+        6,
+        "one answer per query line: {}",
+        text(&one.stdout)
+    );
+    assert_eq!(first[0]["query"], "cat");
+    assert_eq!(first[0]["partial"], false);
+    let hits = first[0]["hits"].as_array().unwrap();
+    assert_eq!(hits.len(), 3);
+    // The shortest document with "cat" ranks first.
+    assert_eq!(hits[0]["doc"], 0);
+    assert!(hits[0]["score"].as_f64().unwrap() >= hits[1]["score"].as_f64().unwrap());
+    assert_eq!(
+        first[2]["hits"].as_array().unwrap().len(),
+        0,
+        "no known term, no hits"
+    );
+    assert_eq!(
+        first[3]["hits"].as_array().unwrap().len(),
+        0,
+        "an empty query"
+    );
+    assert_eq!(
+        first[4]["hits"], first[0]["hits"],
+        "case, punctuation and repeats do not count"
+    );
+    // jieba cuts the Chinese line into words, so a word finds it.
+    assert_eq!(first[5]["hits"][0]["doc"], 204);
+    for shards in ["2", "3", "7"] {
+        let sharded = concur_with_stdin(
+            &["search", "--corpus", corpus, "-k", "3", "--shards", shards],
+            queries.as_bytes(),
+        );
+        assert!(sharded.status.success(), "{}", text(&sharded.stderr));
+        assert_eq!(
+            answers(&sharded),
+            first,
+            "--shards {shards} must answer as one index"
+        );
+    }
+}
+
+#[test]
+fn search_refuses_bad_input_with_a_message() {
+    let good = corpus_file("good.txt", b"a b\n");
+    let bad = corpus_file("bad.txt", b"fine\nnot \xff utf8\n");
+    let (good, bad) = (good.to_str().unwrap(), bad.to_str().unwrap());
+    let cases: [(&[&str], &str); 5] = [
+        (
+            &["search", "--corpus", good, "-k", "0"],
+            "-k must be at least 1",
+        ),
+        (
+            &["search", "--corpus", good, "--shards", "0"],
+            "--shards takes a count",
+        ),
+        (
+            &["search", "--corpus", "/nonexistent/docs.txt"],
+            "cannot read the corpus",
+        ),
+        (&["search", "--corpus", bad], "line 2"),
+        (&["search"], "--corpus"),
+    ];
+    for (args, says) in cases {
+        let out = concur_with_stdin(args, b"a\n");
+        assert!(!out.status.success(), "{args:?} should fail");
+        assert!(
+            text(&out.stderr).contains(says),
+            "{args:?}: {}",
+            text(&out.stderr)
+        );
+    }
+    let lossy = concur_with_stdin(&["search", "--corpus", bad, "--lossy"], b"utf8\n");
+    assert!(lossy.status.success(), "{}", text(&lossy.stderr));
+    assert_eq!(answers(&lossy)[0]["hits"][0]["doc"], 1);
+    let bad_query = concur_with_stdin(&["search", "--corpus", good], b"a\n\xff\n");
+    assert!(!bad_query.status.success());
+    assert!(
+        text(&bad_query.stderr).contains("query 2"),
+        "{}",
+        text(&bad_query.stderr)
+    );
+}

@@ -138,6 +138,27 @@ impl Condvar {
             .unwrap_or_else(|poisoned| poisoned.into_inner());
     }
 
+    /// As [`wait`](Self::wait), but gives up at `deadline`; true if it
+    /// timed out. Under loom a timeout is never modelled (loom 0.7 waits
+    /// for a notify), so a model must make the awaited notify happen.
+    pub fn wait_until<'a, T>(
+        &self,
+        guard: MutexGuard<'a, T>,
+        deadline: std::time::Instant,
+    ) -> (MutexGuard<'a, T>, bool) {
+        #[cfg(not(loom))]
+        {
+            let mut guard = guard;
+            let timed_out = self.0.wait_until(&mut guard, deadline).timed_out();
+            (guard, timed_out)
+        }
+        #[cfg(loom)]
+        {
+            let _ = deadline;
+            (self.wait(guard), false)
+        }
+    }
+
     pub fn notify_one(&self) {
         self.0.notify_one();
     }
@@ -183,6 +204,16 @@ impl<T> Snapshot<T> {
             let current = Arc::clone(&self.current.read());
             read(&current)
         }
+    }
+
+    /// The current version, kept alive for as long as the caller holds it:
+    /// for a reader that must see one version from its first read to its
+    /// last.
+    pub fn load(&self) -> Arc<T> {
+        #[cfg(not(loom))]
+        return self.current.load_full();
+        #[cfg(loom)]
+        Arc::clone(&self.current.read())
     }
 
     /// Makes `value` the version every later `read` sees.

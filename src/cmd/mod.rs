@@ -6,6 +6,7 @@ pub mod crawl;
 pub mod hint;
 pub mod list;
 pub mod reset;
+pub mod search;
 pub mod segment;
 pub mod serve_site;
 pub mod solution;

@@ -1,0 +1,389 @@
+//! Lucene's near-real-time design: searchers never wait.
+//!
+//! - **Add** tokenizes outside any lock, then appends the document to the
+//!   writer's buffer under a short lock that also numbers the change.
+//! - **Refresh** turns the buffer into an immutable segment, marks the
+//!   documents that changes replaced or deleted as dead (in copies of the
+//!   live bitmaps, never in place), and publishes a new [`View`] (segments,
+//!   bitmaps and statistics together) with one pointer swap.
+//! - **Search** loads the current view once and reads only it, for the
+//!   statistics and the postings alike. A refresh or merge that publishes
+//!   meanwhile changes nothing the search holds.
+//! - **Merge** loads a view, builds one segment from its segments' live
+//!   documents with no lock held, then, under the writer's lock, carries
+//!   over what happened meanwhile (deletes of documents it moved, and
+//!   segments refreshed after it began) and publishes.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use kit::sync::{Mutex, Snapshot};
+
+use crate::bm25::{self, Stats};
+use crate::segment::Segment;
+use crate::visible::Visible;
+use crate::{DocId, Hit, Reader, SearchIndex, Seq, TimedOut, Tokenize};
+
+// ANCHOR: view
+/// What a search sees: one point in time, published whole.
+#[derive(Debug, Default)]
+pub struct View {
+    /// The last change this view holds.
+    pub(crate) seq: Seq,
+    pub(crate) parts: Vec<Part>,
+    /// Live documents and their tokens: BM25's N and avgdl, kept with the
+    /// postings they describe.
+    pub(crate) docs: u64,
+    pub(crate) tokens: u64,
+}
+
+/// A segment and which of its documents are still live. The bitmap is
+/// replaced, never changed: a view that holds it must see it as it was.
+#[derive(Debug, Clone)]
+pub(crate) struct Part {
+    pub(crate) id: u64,
+    pub(crate) segment: Arc<Segment>,
+    pub(crate) live: Arc<[bool]>,
+}
+// ANCHOR_END: view
+
+impl Part {
+    pub(crate) fn new(id: u64, segment: Segment, live: Vec<bool>) -> Self {
+        Self {
+            id,
+            segment: Arc::new(segment),
+            live: live.into(),
+        }
+    }
+}
+
+/// A merge at its last step, under the writer's lock: the view it began
+/// with, the view now, and the merged segment with the new number of each
+/// old document.
+pub(crate) struct Merge<'a> {
+    pub(crate) writer: &'a mut Writer,
+    pub(crate) start: &'a View,
+    pub(crate) now: &'a View,
+    pub(crate) segment: Segment,
+    pub(crate) renumbered: Vec<Vec<Option<u32>>>,
+    /// The merged segment's part id.
+    pub(crate) id: u64,
+}
+
+/// A change waiting for the next refresh.
+#[derive(Debug)]
+pub(crate) enum Change {
+    Add { id: DocId, tokens: Vec<String> },
+    Delete(DocId),
+}
+
+/// The writer's side, under one lock: changes since the last refresh, and
+/// where each live document is.
+#[derive(Debug, Default)]
+pub(crate) struct Writer {
+    pub(crate) last: Seq,
+    pub(crate) pending: Vec<Change>,
+    /// Each live document's part and ordinal.
+    pub(crate) located: HashMap<DocId, (u64, u32)>,
+    pub(crate) next_part: u64,
+}
+
+/// Segments published as snapshots, a buffered writer, merges that stop
+/// nobody.
+#[derive(Debug)]
+pub struct SegmentIndex {
+    tokenizer: Arc<dyn Tokenize>,
+    pub(crate) view: Snapshot<View>,
+    pub(crate) writer: Mutex<Writer>,
+    /// One merge at a time: a merge replaces the parts it began with, so two
+    /// merges of the same parts would each bring back what the other dropped.
+    pub(crate) merging: Mutex<()>,
+    pub(crate) visible: Visible,
+}
+
+impl SegmentIndex {
+    fn change(&self, change: Change) -> Seq {
+        let mut writer = self.writer.lock();
+        writer.last += 1;
+        writer.pending.push(change);
+        writer.last
+    }
+
+    // ANCHOR: refresh
+    /// The view after `writer`'s pending changes, applied in order to
+    /// `current`. Takes the changes out of the writer.
+    pub(crate) fn next_view(writer: &mut Writer, current: &View) -> View {
+        let part_id = writer.next_part;
+        writer.next_part += 1;
+        let mut parts = current.parts.clone();
+        let (mut docs, mut tokens) = (current.docs, current.tokens);
+        // Copies of the bitmaps this refresh changes; the current view's
+        // stay as they are for the searches that hold it.
+        let mut killed: HashMap<u64, Vec<bool>> = HashMap::new();
+        let mut added: Vec<(DocId, Vec<String>)> = Vec::new();
+        let mut added_live: Vec<bool> = Vec::new();
+        for change in std::mem::take(&mut writer.pending) {
+            let id = match &change {
+                Change::Add { id, .. } | Change::Delete(id) => *id,
+            };
+            // An add replaces, a delete removes: either way the old copy dies.
+            if let Some((part, ord)) = writer.located.remove(&id) {
+                docs -= 1;
+                if part == part_id {
+                    added_live[ord as usize] = false;
+                    tokens -= added[ord as usize].1.len() as u64;
+                } else if let Some(old) = parts.iter().find(|p| p.id == part) {
+                    tokens -= u64::from(old.segment.len_of(ord));
+                    killed.entry(part).or_insert_with(|| old.live.to_vec())[ord as usize] = false;
+                }
+            }
+            if let Change::Add { id, tokens: terms } = change {
+                writer.located.insert(id, (part_id, added.len() as u32));
+                docs += 1;
+                tokens += terms.len() as u64;
+                added.push((id, terms));
+                added_live.push(true);
+            }
+        }
+        for part in &mut parts {
+            if let Some(live) = killed.remove(&part.id) {
+                part.live = live.into();
+            }
+        }
+        if !added.is_empty() {
+            parts.push(Part {
+                id: part_id,
+                segment: Arc::new(Segment::build(&added)),
+                live: added_live.into(),
+            });
+        }
+        View {
+            seq: writer.last,
+            parts,
+            docs,
+            tokens,
+        }
+    }
+
+    /// Publishes `view` to searches, then tells waiters: in that order, so
+    /// a waiter that wakes finds its change.
+    pub(crate) fn publish(&self, view: View) {
+        let seq = view.seq;
+        self.view.publish(Arc::new(view));
+        self.visible.publish(seq);
+    }
+    // ANCHOR_END: refresh
+
+    // ANCHOR: merge
+    /// A merge, up to its last step: merges the parts of the current view
+    /// with no lock held, then, under the writer's lock, asks `reconcile`
+    /// for the view to publish.
+    pub(crate) fn merge_then(&self, reconcile: impl FnOnce(Merge<'_>) -> View) {
+        let _one_at_a_time = self.merging.lock();
+        let start = self.view.load();
+        if start.parts.len() < 2 {
+            return;
+        }
+        let (segment, renumbered) = Self::merged(&start);
+        let mut writer = self.writer.lock();
+        let now = self.view.load();
+        let id = writer.next_part;
+        writer.next_part += 1;
+        let view = reconcile(Merge {
+            writer: &mut writer,
+            start: &start,
+            now: &now,
+            segment,
+            renumbered,
+            id,
+        });
+        self.publish(view);
+    }
+
+    /// The merge's slow half: every part of `start` in one segment, built
+    /// with no lock held.
+    pub(crate) fn merged(start: &View) -> (Segment, Vec<Vec<Option<u32>>>) {
+        let inputs: Vec<(&Segment, &[bool])> = start
+            .parts
+            .iter()
+            .map(|part| (&*part.segment, &*part.live))
+            .collect();
+        Segment::merge(&inputs)
+    }
+
+    /// The merged segment's live bitmap: the documents of `start` that
+    /// are still live in `now`. Deletes that landed during the merge
+    /// killed them in the old parts' bitmaps; they must stay dead.
+    pub(crate) fn still_live(
+        start: &View,
+        now: &View,
+        renumbered: &[Vec<Option<u32>>],
+        docs: usize,
+    ) -> Vec<bool> {
+        let mut live = vec![true; docs];
+        for (part, new) in start.parts.iter().zip(renumbered) {
+            let current = now
+                .parts
+                .iter()
+                .find(|p| p.id == part.id)
+                .expect("only a merge removes parts, and merges take turns");
+            for (ord, to) in new.iter().enumerate() {
+                if let Some(to) = to
+                    && !current.live[ord]
+                {
+                    live[*to as usize] = false;
+                }
+            }
+        }
+        live
+    }
+
+    /// Points the writer at the moved documents' new places. A document
+    /// replaced during the merge is located elsewhere already and stays so.
+    pub(crate) fn relocate(
+        writer: &mut Writer,
+        start: &View,
+        merged_id: u64,
+        renumbered: &[Vec<Option<u32>>],
+    ) {
+        for (part, new) in start.parts.iter().zip(renumbered) {
+            for (ord, to) in new.iter().enumerate() {
+                let Some(to) = to else { continue };
+                let id = part.segment.id(ord as u32);
+                if writer.located.get(&id) == Some(&(part.id, ord as u32)) {
+                    writer.located.insert(id, (merged_id, *to));
+                }
+            }
+        }
+    }
+
+    /// `now` with the parts of `start` replaced by `merged`: parts that a
+    /// refresh published during the merge are kept, after it.
+    pub(crate) fn with_merged(start: &View, now: &View, merged: Part) -> View {
+        let mut parts = Vec::with_capacity(now.parts.len());
+        if merged.segment.docs() > 0 {
+            parts.push(merged);
+        }
+        parts.extend(
+            now.parts
+                .iter()
+                .filter(|part| !start.parts.iter().any(|p| p.id == part.id))
+                .cloned(),
+        );
+        View {
+            seq: now.seq,
+            parts,
+            docs: now.docs,
+            tokens: now.tokens,
+        }
+    }
+    // ANCHOR_END: merge
+}
+
+impl SearchIndex for SegmentIndex {
+    type Reader<'a> = SegmentReader;
+
+    fn new(tokenizer: Arc<dyn Tokenize>) -> Self {
+        Self {
+            tokenizer,
+            view: Snapshot::new(View::default()),
+            writer: Mutex::new(Writer::default()),
+            merging: Mutex::new(()),
+            visible: Visible::default(),
+        }
+    }
+
+    fn tokenizer(&self) -> &dyn Tokenize {
+        &*self.tokenizer
+    }
+
+    fn add(&self, id: DocId, text: &str) -> Seq {
+        let tokens = self.tokenizer.tokens(text);
+        self.change(Change::Add { id, tokens })
+    }
+
+    fn delete(&self, id: DocId) -> Seq {
+        self.change(Change::Delete(id))
+    }
+
+    fn refresh(&self) -> Seq {
+        // The writer's lock is held until the view is published: two
+        // refreshes publish in the order they built, and an add made
+        // meanwhile waits (for the segment's build, not for any search).
+        let mut writer = self.writer.lock();
+        let current = self.view.load();
+        if writer.pending.is_empty() {
+            return current.seq;
+        }
+        let view = Self::next_view(&mut writer, &current);
+        let seq = view.seq;
+        self.publish(view);
+        seq
+    }
+
+    fn merge(&self) {
+        self.merge_then(|merge| {
+            let live = Self::still_live(
+                merge.start,
+                merge.now,
+                &merge.renumbered,
+                merge.segment.docs(),
+            );
+            Self::relocate(merge.writer, merge.start, merge.id, &merge.renumbered);
+            let merged = Part::new(merge.id, merge.segment, live);
+            Self::with_merged(merge.start, merge.now, merged)
+        });
+    }
+
+    fn reader(&self) -> SegmentReader {
+        SegmentReader(self.view.load())
+    }
+
+    fn wait_for(&self, seq: Seq, timeout: Duration) -> Result<Seq, TimedOut> {
+        self.visible.wait_for(seq, timeout)
+    }
+}
+
+// ANCHOR: reader
+/// One view, loaded once: statistics and postings from the same point.
+#[derive(Debug)]
+pub struct SegmentReader(pub(crate) Arc<View>);
+
+impl SegmentReader {
+    /// Each live posting of `term`: document, frequency, length.
+    fn postings<'a>(&'a self, term: &'a str) -> impl Iterator<Item = (DocId, u32, u32)> + 'a {
+        self.0.parts.iter().flat_map(move |part| {
+            part.segment
+                .postings(term)
+                .filter(|&(ord, _)| part.live[ord as usize])
+                .map(|(ord, tf)| (part.segment.id(ord), tf, part.segment.len_of(ord)))
+        })
+    }
+}
+
+impl Reader for SegmentReader {
+    fn seq(&self) -> Seq {
+        self.0.seq
+    }
+
+    fn stats(&self, terms: &[String]) -> Stats {
+        Stats {
+            docs: self.0.docs,
+            tokens: self.0.tokens,
+            containing: terms
+                .iter()
+                .map(|term| self.postings(term).count() as u64)
+                .collect(),
+        }
+    }
+
+    fn top_k(&self, terms: &[String], stats: &Stats, k: usize) -> Vec<Hit> {
+        bm25::rank(terms, stats, k, |term, add| {
+            for (doc, tf, len) in self.postings(term) {
+                add(doc, tf, len);
+            }
+        })
+    }
+}
+// ANCHOR_END: reader
