@@ -108,31 +108,41 @@ impl SearchIndex for PublishBeforePostings {
     type Reader<'a> = SegmentReader;
     like_segment_index!(merge, reader);
     fn refresh(&self) -> Seq {
-        let index = &self.0;
-        let mut writer = index.writer.lock();
-        let current = index.view.load();
-        if writer.pending.is_empty() {
-            return current.seq;
-        }
-        let view = SegmentIndex::next_view(&mut writer, &current);
-        let mut early = View {
-            seq: view.seq,
-            parts: view.parts.clone(),
-            docs: view.docs,
-            tokens: view.tokens,
-        };
-        // Only a refresh that added documents has a new segment to strip.
-        if early.parts.len() > current.parts.len()
-            && let Some(newest) = early.parts.last_mut()
-        {
-            newest.segment = Arc::new(newest.segment.without_postings());
-        }
-        index.view.publish(Arc::new(early));
-        // The postings follow "a moment later".
-        std::thread::yield_now();
-        let seq = view.seq;
-        index.publish(view);
-        seq
+        self.0.refresh_then(|index, current, next| {
+            let mut early = View {
+                seq: next.seq,
+                parts: next.parts.clone(),
+                docs: next.docs,
+                tokens: next.tokens,
+            };
+            // Only a refresh that added documents has a new segment to strip.
+            if early.parts.len() > current.parts.len()
+                && let Some(newest) = early.parts.last_mut()
+            {
+                newest.segment = Arc::new(newest.segment.without_postings());
+            }
+            index.view.publish(kit::sync::Arc::new(early));
+            // The postings follow "a moment later".
+            std::thread::yield_now();
+            index.publish(next);
+        })
+    }
+}
+
+/// Waiters told before the view is out: a refresh wakes those waiting for
+/// its changes, then publishes. A waiter that wakes and searches at once
+/// finds the old view: it waited for its own write and does not see it.
+#[derive(Debug)]
+pub struct WakesBeforePublishing(SegmentIndex);
+
+impl SearchIndex for WakesBeforePublishing {
+    type Reader<'a> = SegmentReader;
+    like_segment_index!(merge, reader);
+    fn refresh(&self) -> Seq {
+        self.0.refresh_then(|index, _, next| {
+            index.visible.publish(next.seq);
+            index.view.publish(kit::sync::Arc::new(next));
+        })
     }
 }
 

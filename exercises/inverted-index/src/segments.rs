@@ -15,6 +15,9 @@
 //!   segments refreshed after it began) and publishes.
 
 use std::collections::HashMap;
+// Segments and bitmaps are plain immutable data behind std's `Arc`; the
+// view, which threads publish and load, goes through kit's, which loom
+// models.
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -166,11 +169,27 @@ impl SegmentIndex {
         }
     }
 
+    /// A refresh, up to publishing: `publish` gets the current view and the
+    /// next. The writer's lock is held until it returns: two refreshes
+    /// publish in the order they built, and an add made meanwhile waits
+    /// (for the segment's build, not for any search).
+    pub(crate) fn refresh_then(&self, publish: impl FnOnce(&Self, &View, View)) -> Seq {
+        let mut writer = self.writer.lock();
+        let current = self.view.load();
+        if writer.pending.is_empty() {
+            return current.seq;
+        }
+        let next = Self::next_view(&mut writer, &current);
+        let seq = next.seq;
+        publish(self, &current, next);
+        seq
+    }
+
     /// Publishes `view` to searches, then tells waiters: in that order, so
     /// a waiter that wakes finds its change.
     pub(crate) fn publish(&self, view: View) {
         let seq = view.seq;
-        self.view.publish(Arc::new(view));
+        self.view.publish(kit::sync::Arc::new(view));
         self.visible.publish(seq);
     }
     // ANCHOR_END: refresh
@@ -308,18 +327,7 @@ impl SearchIndex for SegmentIndex {
     }
 
     fn refresh(&self) -> Seq {
-        // The writer's lock is held until the view is published: two
-        // refreshes publish in the order they built, and an add made
-        // meanwhile waits (for the segment's build, not for any search).
-        let mut writer = self.writer.lock();
-        let current = self.view.load();
-        if writer.pending.is_empty() {
-            return current.seq;
-        }
-        let view = Self::next_view(&mut writer, &current);
-        let seq = view.seq;
-        self.publish(view);
-        seq
+        self.refresh_then(|index, _, next| index.publish(next))
     }
 
     fn merge(&self) {
@@ -348,7 +356,7 @@ impl SearchIndex for SegmentIndex {
 // ANCHOR: reader
 /// One view, loaded once: statistics and postings from the same point.
 #[derive(Debug)]
-pub struct SegmentReader(pub(crate) Arc<View>);
+pub struct SegmentReader(pub(crate) kit::sync::Arc<View>);
 
 impl SegmentReader {
     /// Each live posting of `term`: document, frequency, length.

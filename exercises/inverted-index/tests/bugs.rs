@@ -6,7 +6,7 @@ mod suite;
 use inverted_index::SegmentIndex;
 use inverted_index::buggy::{
     MergeDropsNewSegments, MergeForgetsDeletes, PublishBeforePostings, StatsFromAnotherView,
-    TiesToHigherIds, per_shard_idf,
+    TiesToHigherIds, WakesBeforePublishing, per_shard_idf,
 };
 use kit::bugs;
 use kit::stress::{CHECK_DEADLINE, HANG, assert_caught, watch};
@@ -55,6 +55,14 @@ fn publishing_before_postings_is_caught() {
 }
 
 #[test]
+fn waking_before_publishing_is_caught() {
+    assert_caught(
+        bugs::STALE_READ,
+        suite::read_your_writes::<WakesBeforePublishing>,
+    );
+}
+
+#[test]
 fn a_merge_that_forgets_deletes_is_caught() {
     assert_caught(
         bugs::LOST_UPDATE,
@@ -88,6 +96,10 @@ fn each_bug_breaks_only_its_own_part() {
     );
     assert_eq!(
         suite::scores_and_ranks_as_bm25_says::<MergeDropsNewSegments>(),
+        Ok(())
+    );
+    assert_eq!(
+        suite::scores_and_ranks_as_bm25_says::<WakesBeforePublishing>(),
         Ok(())
     );
 }

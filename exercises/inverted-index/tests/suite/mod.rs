@@ -556,6 +556,44 @@ pub fn read_your_writes<I: SearchIndex>() -> Result<(), String> {
         result
     })?;
 
+    // A crowd of waiters for each change, woken together by its refresh:
+    // each searches at once, perhaps while the refresh that woke them is
+    // still on its way to publishing.
+    const WAITERS: usize = 6;
+    let change = AtomicUsize::new(0);
+    let barrier = std::sync::Barrier::new(WAITERS + 1);
+    let first_error: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
+    thread::scope(|scope| {
+        for _ in 0..WAITERS {
+            scope.spawn(|| {
+                for round in 0..150 {
+                    barrier.wait();
+                    let seq = change.load(Ordering::Acquire) as Seq;
+                    // A panic here must not leave the others at the barrier.
+                    let seen = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        crowd_member(&index, seq, round)
+                    }))
+                    .unwrap_or_else(|panic| Err(bugs::named(&kit::stress::panic_message(panic))));
+                    if let Err(message) = seen {
+                        first_error.lock().unwrap().get_or_insert(message);
+                    }
+                    barrier.wait();
+                }
+            });
+        }
+        for round in 0..150 {
+            let seq = index.add(2000 + round, &format!("crowd{round}"));
+            change.store(seq as usize, Ordering::Release);
+            barrier.wait();
+            thread::sleep(Duration::from_millis(1));
+            index.refresh();
+            barrier.wait();
+        }
+    });
+    if let Some(message) = first_error.into_inner().unwrap() {
+        return Err(message);
+    }
+
     // A waiter woken by the refresh that covers its change.
     let seq = index.add(1000, "late arrival");
     thread::scope(|scope| -> Result<(), String> {
@@ -600,6 +638,28 @@ pub fn read_your_writes<I: SearchIndex>() -> Result<(), String> {
             seq + 1000
         ))),
     }
+}
+
+/// One of the crowd: waits for change `seq`, which added "crowd{round}",
+/// and searches for it.
+fn crowd_member<I: SearchIndex>(index: &I, seq: Seq, round: u32) -> Result<(), String> {
+    index
+        .wait_for(seq, Duration::from_secs(20))
+        .map_err(|timed_out| {
+            bugs::LOST_WAKEUP.says(format!(
+                "a refresh published change {seq}, but a waiter slept on: {timed_out}"
+            ))
+        })?;
+    let answer = index.search(&format!("crowd{round}"), 1);
+    if answer.seq < seq || answer.hits.is_empty() {
+        return Err(bugs::STALE_READ.says(format!(
+            "woken for change {seq}, a search found {} as of change {}: were the waiters \
+             told before the view was published?",
+            show(&answer.hits),
+            answer.seq
+        )));
+    }
+    Ok(())
 }
 
 /// Documents spread over three shards answer exactly as one index holding

@@ -1,0 +1,78 @@
+//! Loom models of the publishing protocol of `SegmentIndex`: every
+//! interleaving of a refresh, a merge, a delete and a waiter, within
+//! loom's bounds. Run with
+//! `RUSTFLAGS="--cfg loom" cargo test --release --test loom -p inverted-index`.
+
+#![cfg(loom)]
+
+use std::time::Duration;
+
+use inverted_index::{SearchIndex, SegmentIndex, Words};
+use loom::sync::Arc;
+use loom::thread;
+
+fn index() -> SegmentIndex {
+    SegmentIndex::new(std::sync::Arc::new(Words))
+}
+
+/// A waiter woken for its change finds it: the view is published before
+/// the waiters are told.
+#[test]
+fn a_waiter_finds_the_change_it_waited_for() {
+    loom::model(|| {
+        let index = Arc::new(index());
+        let seq = index.add(1, "fresh");
+        let waiter = {
+            let index = Arc::clone(&index);
+            thread::spawn(move || {
+                index.wait_for(seq, Duration::from_secs(60)).unwrap();
+                let answer = index.search("fresh", 1);
+                assert!(
+                    answer.seq >= seq && answer.hits.len() == 1,
+                    "stale read: woken for change {seq}, the search saw {answer:?}"
+                );
+            })
+        };
+        index.refresh();
+        waiter.join().unwrap();
+    });
+}
+
+/// A delete refreshed while a merge runs stays deleted, and a search at
+/// any moment sees either the document or not, never a broken view.
+#[test]
+fn a_delete_during_a_merge_stays_deleted() {
+    loom::model(|| {
+        let index = Arc::new(index());
+        index.add(1, "a b");
+        index.refresh();
+        index.add(2, "a");
+        index.refresh();
+        let merger = {
+            let index = Arc::clone(&index);
+            thread::spawn(move || index.merge())
+        };
+        let searcher = {
+            let index = Arc::clone(&index);
+            thread::spawn(move || {
+                let answer = index.search("a", 10);
+                let want = if answer.seq >= 3 { 1 } else { 2 };
+                assert_eq!(
+                    answer.hits.len(),
+                    want,
+                    "torn update: as of change {}, got {answer:?}",
+                    answer.seq
+                );
+            })
+        };
+        index.delete(1);
+        index.refresh();
+        merger.join().unwrap();
+        searcher.join().unwrap();
+        let after = index.search("a", 10);
+        assert!(
+            after.hits.iter().all(|hit| hit.doc != 1),
+            "lost update: document 1 was deleted during a merge and is back: {after:?}"
+        );
+    });
+}
