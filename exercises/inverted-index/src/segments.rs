@@ -330,6 +330,7 @@ impl SearchIndex for SegmentIndex {
         self.refresh_then(|index, _, next| index.publish(next))
     }
 
+    // ANCHOR: merge_steps
     fn merge(&self) {
         self.merge_then(|merge| {
             let live = Self::still_live(
@@ -343,6 +344,7 @@ impl SearchIndex for SegmentIndex {
             Self::with_merged(merge.start, merge.now, merged)
         });
     }
+    // ANCHOR_END: merge_steps
 
     fn reader(&self) -> SegmentReader {
         SegmentReader(self.view.load())
