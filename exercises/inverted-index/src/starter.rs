@@ -117,9 +117,10 @@ impl SearchIndex for StarterIndex {
     }
 }
 
-/// One view, for one query's statistics and postings alike.
+/// One view, for one query's statistics and postings alike: the `Arc`
+/// that `Snapshot::load` returns (kit's, which loom models).
 #[derive(Debug)]
-pub struct StarterReader(pub Arc<StarterView>);
+pub struct StarterReader(pub kit::sync::Arc<StarterView>);
 
 #[allow(unused_variables)] // until you use them
 impl Reader for StarterReader {

@@ -11,16 +11,37 @@ use inverted_index::{SearchIndex, SegmentIndex, Words};
 use loom::sync::Arc;
 use loom::thread;
 
-fn index() -> SegmentIndex {
-    SegmentIndex::new(std::sync::Arc::new(Words))
+fn index<I: SearchIndex>() -> I {
+    I::new(std::sync::Arc::new(Words))
+}
+
+#[test]
+fn a_waiter_finds_the_change_it_waited_for() {
+    waiter_finds_its_change::<SegmentIndex>();
+}
+
+#[test]
+fn a_delete_during_a_merge_stays_deleted() {
+    delete_during_merge_stays_deleted::<SegmentIndex>();
+}
+
+#[cfg(feature = "starter")]
+#[test]
+fn starter_a_waiter_finds_the_change_it_waited_for() {
+    waiter_finds_its_change::<inverted_index::starter::StarterIndex>();
+}
+
+#[cfg(feature = "starter")]
+#[test]
+fn starter_a_delete_during_a_merge_stays_deleted() {
+    delete_during_merge_stays_deleted::<inverted_index::starter::StarterIndex>();
 }
 
 /// A waiter woken for its change finds it: the view is published before
 /// the waiters are told.
-#[test]
-fn a_waiter_finds_the_change_it_waited_for() {
+fn waiter_finds_its_change<I: SearchIndex + 'static>() {
     loom::model(|| {
-        let index = Arc::new(index());
+        let index = Arc::new(index::<I>());
         let seq = index.add(1, "fresh");
         let waiter = {
             let index = Arc::clone(&index);
@@ -40,10 +61,9 @@ fn a_waiter_finds_the_change_it_waited_for() {
 
 /// A delete refreshed while a merge runs stays deleted, and a search at
 /// any moment sees either the document or not, never a broken view.
-#[test]
-fn a_delete_during_a_merge_stays_deleted() {
+fn delete_during_merge_stays_deleted<I: SearchIndex + 'static>() {
     loom::model(|| {
-        let index = Arc::new(index());
+        let index = Arc::new(index::<I>());
         index.add(1, "a b");
         index.refresh();
         index.add(2, "a");
