@@ -109,7 +109,7 @@ pub const EXERCISES: &[Exercise] = &[
         question: "A near-real-time inverted index: BM25 answers while documents keep arriving",
         chapter: "inverted-index.md",
         solution: &["src/segments.rs"],
-        sweep: None,
+        sweep: Some(&sweep::inverted_index::SWEEP),
         python: None,
         kind: Kind::Exercise,
     },

@@ -12,6 +12,7 @@
 pub mod blocking_queue;
 pub mod crawler;
 pub mod hashmap;
+pub mod inverted_index;
 mod measure;
 mod report;
 pub mod segment;

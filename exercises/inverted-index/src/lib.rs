@@ -7,7 +7,8 @@
 //! each strategy lives in its own file:
 //!
 //! - [`RwLockIndex`] (`rwlock.rs`): one reader-writer lock around one
-//!   mutable index. An add waits for the searches in flight, and every
+//!   mutable index, a [`PlainIndex`] (which alone, on one thread, is the
+//!   baseline every design must beat). An add waits for the searches in flight, and every
 //!   search that arrives meanwhile waits for the add.
 //! - [`SegmentIndex`] (`segments.rs`): Lucene's near-real-time design.
 //!   Adds go to a buffer; a refresh turns the buffer into an immutable
@@ -38,7 +39,7 @@ mod tokens;
 pub mod visible;
 
 pub use bm25::Stats;
-pub use rwlock::RwLockIndex;
+pub use rwlock::{PlainIndex, RwLockIndex};
 pub use segments::{SegmentIndex, SegmentReader};
 pub use sharded::Sharded;
 pub use tokens::{Tokenize, Words};
