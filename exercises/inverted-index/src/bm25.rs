@@ -17,6 +17,7 @@
 
 use std::cmp::Ordering;
 use std::collections::{BinaryHeap, HashMap};
+use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::{DocId, Hit, Tokenize};
 
@@ -89,9 +90,41 @@ pub fn query_terms(tokenizer: &dyn Tokenize, query: &str) -> Vec<String> {
 /// Scores being summed, term by term: every posting of the first term,
 /// then of the second, and so on.
 #[derive(Debug, Default)]
-pub struct Scores(HashMap<DocId, f64>);
+pub struct Scores(HashMap<DocId, f64, BuildHasherDefault<MixId>>);
+
+/// A document id's hash: one multiplication (Fibonacci hashing). The
+/// standard SipHash resists keys chosen by an attacker, which ids are not;
+/// a query of a common word hashes tens of thousands of them.
+#[derive(Debug, Default)]
+pub struct MixId(u64);
+
+impl Hasher for MixId {
+    fn write(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.write_u64(u64::from(byte));
+        }
+    }
+
+    fn write_u32(&mut self, id: u32) {
+        self.write_u64(u64::from(id));
+    }
+
+    fn write_u64(&mut self, id: u64) {
+        // The multiplier is 2^64 / φ: consecutive ids land far apart, in
+        // the high bits as well as the low ones (a table uses both).
+        self.0 = (self.0 ^ id).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
 
 impl Scores {
+    pub fn with_capacity(n: usize) -> Scores {
+        Scores(HashMap::with_capacity_and_hasher(n, Default::default()))
+    }
+
     pub fn add(&mut self, doc: DocId, score: f64) {
         *self.0.entry(doc).or_insert(0.0) += score;
     }
@@ -115,7 +148,22 @@ pub fn rank(
         return Vec::new();
     }
     let avgdl = stats.avgdl();
-    let mut scores = Scores::default();
+    if let [term] = terms {
+        // One term: a document's score is that term's, nothing to sum.
+        let idf = stats.idf(0);
+        let mut best = TopK::new(k);
+        postings(term, &mut |doc, tf, len| {
+            best.offer(Hit {
+                doc,
+                score: term_score(idf, tf, len, avgdl),
+            });
+        });
+        return best.into_sorted();
+    }
+    // Room for the commonest term's documents up front: growing the table
+    // as its postings arrive would rehash it a dozen times.
+    let most = stats.containing.iter().max().copied().unwrap_or(0);
+    let mut scores = Scores::with_capacity(most as usize);
     for (i, term) in terms.iter().enumerate() {
         let idf = stats.idf(i);
         postings(term, &mut |doc, tf, len| {
@@ -132,6 +180,7 @@ pub fn rank_order(a: &Hit, b: &Hit) -> Ordering {
 }
 
 /// A hit in a heap whose top is the worst of the hits kept.
+#[derive(Debug)]
 struct Kept(Hit);
 
 impl Ord for Kept {
@@ -159,20 +208,55 @@ impl Eq for Kept {}
 /// a better one arrives. O(n log k), against O(n log n) for sorting every
 /// match of a common term. Also merges shards' answers.
 pub fn top_k(hits: impl IntoIterator<Item = Hit>, k: usize) -> Vec<Hit> {
-    if k == 0 {
-        return Vec::new();
-    }
-    let mut kept = BinaryHeap::new();
+    let mut best = TopK::new(k);
     for hit in hits {
-        kept.push(Kept(hit));
-        if kept.len() > k {
-            kept.pop();
+        best.offer(hit);
+    }
+    best.into_sorted()
+}
+
+/// The `k` best hits offered so far.
+#[derive(Debug)]
+pub struct TopK {
+    k: usize,
+    kept: BinaryHeap<Kept>,
+}
+
+impl TopK {
+    pub fn new(k: usize) -> TopK {
+        TopK {
+            k,
+            // A caller may ask for every hit (k = usize::MAX).
+            kept: BinaryHeap::with_capacity(k.min(1024) + 1),
         }
     }
-    kept.into_sorted_vec()
-        .into_iter()
-        .map(|kept| kept.0)
-        .collect()
+
+    pub fn offer(&mut self, hit: Hit) {
+        if self.k == 0 {
+            return;
+        }
+        if self.kept.len() == self.k {
+            // Full: most hits of a common term rank below the worst kept,
+            // and one comparison turns them away without touching the heap.
+            let worst = self.kept.peek().expect("k > 0 hits kept");
+            if rank_order(&hit, &worst.0) != Ordering::Less {
+                return;
+            }
+        }
+        self.kept.push(Kept(hit));
+        if self.kept.len() > self.k {
+            self.kept.pop();
+        }
+    }
+
+    /// Best first.
+    pub fn into_sorted(self) -> Vec<Hit> {
+        self.kept
+            .into_sorted_vec()
+            .into_iter()
+            .map(|kept| kept.0)
+            .collect()
+    }
 }
 
 #[cfg(test)]

@@ -23,14 +23,23 @@ pub struct Segment {
     ids: Vec<DocId>,
     /// Tokens in each document, |d| in BM25.
     lens: Vec<u32>,
-    /// Each term's postings: (ordinal gap, term frequency) pairs, LEB128.
-    postings: HashMap<String, Vec<u8>>,
+    /// Each term's postings.
+    postings: HashMap<String, Postings>,
+}
+
+/// One term's postings: (ordinal gap, term frequency) pairs, LEB128; and
+/// how many, so that a searcher counts n(t) without decoding them.
+#[derive(Debug, Default)]
+struct Postings {
+    docs: u32,
+    bytes: Vec<u8>,
 }
 
 /// Postings being written: the bytes so far and the last ordinal.
 #[derive(Default)]
 struct Builder {
     bytes: Vec<u8>,
+    docs: u32,
     last: Option<u32>,
 }
 
@@ -40,9 +49,17 @@ impl Builder {
             Some(last) => ord - last,
             None => ord,
         };
+        self.docs += 1;
         write_varint(&mut self.bytes, gap);
         write_varint(&mut self.bytes, tf);
         self.last = Some(ord);
+    }
+
+    fn finish(self) -> Postings {
+        Postings {
+            docs: self.docs,
+            bytes: self.bytes,
+        }
     }
 }
 
@@ -67,7 +84,7 @@ impl Segment {
         }
         segment.postings = builders
             .into_iter()
-            .map(|(term, builder)| (term.to_string(), builder.bytes))
+            .map(|(term, builder)| (term.to_string(), builder.finish()))
             .collect();
         segment
     }
@@ -97,8 +114,8 @@ impl Segment {
         // new ordinals come out increasing, as postings must be.
         let mut builders: HashMap<&str, Builder> = HashMap::new();
         for ((segment, _), new) in parts.iter().zip(&renumbered) {
-            for (term, bytes) in &segment.postings {
-                for (ord, tf) in decode(bytes) {
+            for (term, postings) in &segment.postings {
+                for (ord, tf) in decode(&postings.bytes) {
                     if let Some(to) = new[ord as usize] {
                         builders.entry(term).or_default().push(to, tf);
                     }
@@ -108,7 +125,7 @@ impl Segment {
         merged.postings = builders
             .into_iter()
             .filter(|(_, builder)| builder.last.is_some())
-            .map(|(term, builder)| (term.to_string(), builder.bytes))
+            .map(|(term, builder)| (term.to_string(), builder.finish()))
             .collect();
         (merged, renumbered)
     }
@@ -139,13 +156,18 @@ impl Segment {
 
     /// A term's postings: (ordinal, term frequency), ordinals increasing.
     pub fn postings(&self, term: &str) -> impl Iterator<Item = (u32, u32)> + '_ {
-        decode(self.postings.get(term).map_or(&[][..], Vec::as_slice))
+        decode(self.postings.get(term).map_or(&[][..], |p| &p.bytes))
+    }
+
+    /// How many documents of the segment hold `term`, dead ones included.
+    pub fn doc_freq(&self, term: &str) -> u32 {
+        self.postings.get(term).map_or(0, |p| p.docs)
     }
 
     /// Bytes of postings, to compare with eight bytes per (document,
     /// frequency) pair stored as two plain u32s.
     pub fn postings_bytes(&self) -> usize {
-        self.postings.values().map(Vec::len).sum()
+        self.postings.values().map(|p| p.bytes.len()).sum()
     }
 }
 

@@ -48,6 +48,9 @@ pub(crate) struct Part {
     pub(crate) id: u64,
     pub(crate) segment: Arc<Segment>,
     pub(crate) live: Arc<[bool]>,
+    /// No document of the segment is dead: n(t) is the segment's count,
+    /// with no postings to decode.
+    pub(crate) whole: bool,
 }
 // ANCHOR_END: view
 
@@ -56,7 +59,31 @@ impl Part {
         Self {
             id,
             segment: Arc::new(segment),
+            whole: live.iter().all(|&alive| alive),
             live: live.into(),
+        }
+    }
+
+    /// The same segment with another bitmap.
+    fn with_live(&self, live: Vec<bool>) -> Self {
+        Self {
+            id: self.id,
+            segment: Arc::clone(&self.segment),
+            whole: live.iter().all(|&alive| alive),
+            live: live.into(),
+        }
+    }
+
+    /// How many live documents hold `term`.
+    fn doc_freq(&self, term: &str) -> u64 {
+        if self.whole {
+            u64::from(self.segment.doc_freq(term))
+        } else {
+            let live = self
+                .segment
+                .postings(term)
+                .filter(|&(ord, _)| self.live[ord as usize]);
+            live.count() as u64
         }
     }
 }
@@ -151,15 +178,11 @@ impl SegmentIndex {
         }
         for part in &mut parts {
             if let Some(live) = killed.remove(&part.id) {
-                part.live = live.into();
+                *part = part.with_live(live);
             }
         }
         if !added.is_empty() {
-            parts.push(Part {
-                id: part_id,
-                segment: Arc::new(Segment::build(&added)),
-                live: added_live.into(),
-            });
+            parts.push(Part::new(part_id, Segment::build(&added), added_live));
         }
         View {
             seq: writer.last,
@@ -361,14 +384,17 @@ impl SearchIndex for SegmentIndex {
 pub struct SegmentReader(pub(crate) kit::sync::Arc<View>);
 
 impl SegmentReader {
-    /// Each live posting of `term`: document, frequency, length.
-    fn postings<'a>(&'a self, term: &'a str) -> impl Iterator<Item = (DocId, u32, u32)> + 'a {
-        self.0.parts.iter().flat_map(move |part| {
-            part.segment
-                .postings(term)
-                .filter(|&(ord, _)| part.live[ord as usize])
-                .map(|(ord, tf)| (part.segment.id(ord), tf, part.segment.len_of(ord)))
-        })
+    /// Calls `add(document, frequency, length)` for each live posting of
+    /// `term`, part by part.
+    fn postings(&self, term: &str, add: &mut dyn FnMut(DocId, u32, u32)) {
+        for part in &self.0.parts {
+            let segment = &part.segment;
+            for (ord, tf) in segment.postings(term) {
+                if part.whole || part.live[ord as usize] {
+                    add(segment.id(ord), tf, segment.len_of(ord));
+                }
+            }
+        }
     }
 }
 
@@ -383,17 +409,13 @@ impl Reader for SegmentReader {
             tokens: self.0.tokens,
             containing: terms
                 .iter()
-                .map(|term| self.postings(term).count() as u64)
+                .map(|term| self.0.parts.iter().map(|part| part.doc_freq(term)).sum())
                 .collect(),
         }
     }
 
     fn top_k(&self, terms: &[String], stats: &Stats, k: usize) -> Vec<Hit> {
-        bm25::rank(terms, stats, k, |term, add| {
-            for (doc, tf, len) in self.postings(term) {
-                add(doc, tf, len);
-            }
-        })
+        bm25::rank(terms, stats, k, |term, add| self.postings(term, add))
     }
 }
 // ANCHOR_END: reader
