@@ -711,6 +711,51 @@ fn search_ranks_by_bm25_and_any_shard_count_answers_the_same() {
     }
 }
 
+/// The shipped corpus, split over three shards, answers as one index:
+/// the same documents in the same order, scores equal to 1e-9 relative.
+#[test]
+fn search_on_the_shipped_corpus_answers_the_same_with_one_and_three_shards() {
+    let corpus = concat!(env!("CARGO_MANIFEST_DIR"), "/data/kjv.txt");
+    let verses: Vec<&str> = include_str!("../data/kjv.txt").lines().collect();
+    assert_eq!(verses.len(), 31_102, "every verse of the King James Bible");
+    // Queries of one to three words from verses spread over the book: rare
+    // names, common words, and mixes of both.
+    let mut queries = String::new();
+    for i in 0..300 {
+        let words: Vec<&str> = verses[(i * 103) % verses.len()]
+            .split_whitespace()
+            .collect();
+        let picked: Vec<&str> = (0..1 + i % 3)
+            .map(|j| words[(i * 7 + j * 5) % words.len()])
+            .collect();
+        queries.push_str(&picked.join(" "));
+        queries.push('\n');
+    }
+    let run = |shards: &str| {
+        let out = concur_with_stdin(
+            &["search", "--corpus", corpus, "--shards", shards],
+            queries.as_bytes(),
+        );
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        answers(&out)
+    };
+    let (one, three) = (run("1"), run("3"));
+    assert_eq!(one.len(), 300);
+    let mut hits = 0;
+    for (a, b) in one.iter().zip(&three) {
+        assert_eq!(a["query"], b["query"]);
+        let (a, b) = (a["hits"].as_array().unwrap(), b["hits"].as_array().unwrap());
+        assert_eq!(a.len(), b.len(), "{a:?} against {b:?}");
+        hits += a.len();
+        for (x, y) in a.iter().zip(b) {
+            assert_eq!(x["doc"], y["doc"], "{a:?} against {b:?}");
+            let (x, y) = (x["score"].as_f64().unwrap(), y["score"].as_f64().unwrap());
+            assert!((x - y).abs() <= 1e-9 * x.abs(), "score {x} against {y}");
+        }
+    }
+    assert!(hits > 2_500, "most queries find ten verses: {hits} hits");
+}
+
 #[test]
 fn search_refuses_bad_input_with_a_message() {
     let good = corpus_file("good.txt", b"a b\n");

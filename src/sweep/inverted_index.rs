@@ -4,6 +4,7 @@
 //! searchable (`freshness.rs`).
 
 mod freshness;
+mod peer;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -16,6 +17,7 @@ use kit::workload::{Rng, Zipf};
 use super::{Contender, Extra, Point, Sample, Starter, Sweep};
 
 pub use freshness::{Freshness, freshness, freshness_markdown};
+pub use peer::{KJV, PeerRow, compare, peer_markdown, queries as kjv_queries};
 
 /// The sweep: two mixes (a writer at a fixed rate, and none), every index.
 pub const SWEEP: Sweep = Sweep {
@@ -30,7 +32,7 @@ pub const SWEEP: Sweep = Sweep {
     versus: Some(("SegmentIndex", "RwLockIndex")),
     single: Some(SINGLE),
     points,
-    extras: &[FRESHNESS],
+    extras: &[FRESHNESS, PEER],
     starter: Starter {
         name: "StarterIndex",
         reference: "SegmentIndex",
@@ -56,6 +58,16 @@ const FRESHNESS: Extra = Extra {
         };
         let rows = freshness(Duration::from_secs_f64(seconds));
         super::ExtraTable::with_rows(freshness_markdown(&rows, seconds), rows)
+    },
+};
+
+/// tantivy on the shipped corpus: indexing and query latency.
+const PEER: Extra = Extra {
+    name: "inverted-index-tantivy",
+    title: "The peer: tantivy on the same corpus, tokens and queries",
+    make: |_, scale| {
+        let (rows, agreement) = compare(scale);
+        super::ExtraTable::with_rows(peer_markdown(&rows, &agreement), rows)
     },
 };
 
