@@ -4,6 +4,7 @@
 //! searchable (`freshness.rs`).
 
 mod freshness;
+mod indexing;
 mod peer;
 
 use std::sync::Arc;
@@ -11,12 +12,15 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use inverted_index::{DocId, PlainIndex, RwLockIndex, SearchIndex, SegmentIndex, Tokenize, Words};
+use inverted_index::{
+    BufferedIndex, DocId, PlainIndex, RwLockIndex, SearchIndex, SegmentIndex, Tokenize, Words,
+};
 use kit::workload::{Rng, Zipf};
 
 use super::{Contender, Extra, Point, Sample, Starter, Sweep};
 
 pub use freshness::{Freshness, freshness, freshness_markdown};
+pub use indexing::{IndexingRow, indexing, indexing_markdown};
 pub use peer::{KJV, PeerRow, compare, peer_markdown, queries as kjv_queries};
 
 /// The sweep: two mixes (a writer at a fixed rate, and none), every index.
@@ -29,10 +33,10 @@ pub const SWEEP: Sweep = Sweep {
     cpu_bound: true,
     bench_threads: &[1, 2, 4],
     baseline: "RwLockIndex",
-    versus: Some(("SegmentIndex", "RwLockIndex")),
+    versus: Some(("BufferedIndex", "SegmentIndex")),
     single: Some(SINGLE),
     points,
-    extras: &[FRESHNESS, PEER],
+    extras: &[FRESHNESS, INDEXING, PEER],
     starter: Starter {
         name: "StarterIndex",
         reference: "SegmentIndex",
@@ -58,6 +62,16 @@ const FRESHNESS: Extra = Extra {
         };
         let rows = freshness(Duration::from_secs_f64(seconds));
         super::ExtraTable::with_rows(freshness_markdown(&rows, seconds), rows)
+    },
+};
+
+/// Indexing throughput against writer threads, on the shipped corpus.
+const INDEXING: Extra = Extra {
+    name: "inverted-index-indexing",
+    title: "Indexing against writer threads",
+    make: |_, scale| {
+        let rows = indexing(scale);
+        super::ExtraTable::with_rows(indexing_markdown(&rows), rows)
     },
 };
 
@@ -184,6 +198,7 @@ fn point(workload: &'static str, writing: bool, threads: usize, corpus: &Arc<Cor
             .chain([
                 contender("RwLockIndex", timed::<RwLockIndex>),
                 contender("SegmentIndex", timed::<SegmentIndex>),
+                contender("BufferedIndex", timed::<BufferedIndex>),
                 #[cfg(feature = "inverted-index-starter")]
                 contender(
                     "StarterIndex",

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use crate::bm25::{self, Stats};
 use crate::segments::{Part, SegmentIndex, SegmentReader, View};
-use crate::{DocId, Hit, Reader, SearchIndex, Seq, Sharded, TimedOut, Tokenize};
+use crate::{BufferedIndex, DocId, Hit, Reader, SearchIndex, Seq, Sharded, TimedOut, Tokenize};
 
 /// The per-shard IDF trap: each shard scores its documents with its own
 /// statistics. A term rare in one shard and common in another weighs
@@ -42,9 +42,13 @@ macro_rules! like_segment_index {
         }
     };
     ($($also:ident),*) => {
+        like_segment_index!(@in SegmentIndex; $($also),*);
+    };
+    // The same, around another index.
+    (@in $inner:ty; $($also:ident),*) => {
         $(like_segment_index!(@one $also);)*
         fn new(tokenizer: Arc<dyn Tokenize>) -> Self {
-            Self(SegmentIndex::new(tokenizer))
+            Self(<$inner>::new(tokenizer))
         }
         fn tokenizer(&self) -> &dyn Tokenize {
             self.0.tokenizer()
@@ -225,5 +229,21 @@ impl SearchIndex for TiesToHigherIds {
     like_segment_index!(refresh, merge);
     fn reader(&self) -> HigherIdsFirst {
         HigherIdsFirst(self.0.reader())
+    }
+}
+
+/// Per-thread buffers, each applied in turn: the first buffer's changes,
+/// then the second's. Each buffer is in order, but an add in one that
+/// replaced a document of another's, numbered later, is applied first and
+/// then replaced by the older copy (or killed by an older delete).
+#[derive(Debug)]
+pub struct AppliesBufferByBuffer(BufferedIndex);
+
+impl SearchIndex for AppliesBufferByBuffer {
+    type Reader<'a> = SegmentReader;
+    like_segment_index!(@in BufferedIndex; merge, reader);
+    fn refresh(&self) -> Seq {
+        // The changes as the buffers hold them, not sorted by number.
+        self.0.refresh_in(|_| {})
     }
 }

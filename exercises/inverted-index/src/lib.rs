@@ -8,12 +8,15 @@
 //!
 //! - [`RwLockIndex`] (`rwlock.rs`): one reader-writer lock around one
 //!   mutable index, a [`PlainIndex`] (which alone, on one thread, is the
-//!   baseline every design must beat). An add waits for the searches in flight, and every
-//!   search that arrives meanwhile waits for the add.
+//!   baseline every design must beat). An add waits for the searches in
+//!   flight, and every search that arrives meanwhile waits for the add.
 //! - [`SegmentIndex`] (`segments.rs`): Lucene's near-real-time design.
 //!   Adds go to a buffer; a refresh turns the buffer into an immutable
 //!   segment and publishes a new list of segments in one pointer swap; a
 //!   merge combines segments while searches go on. Searchers never wait.
+//! - [`BufferedIndex`] (`buffered.rs`): the same segments, with a buffer
+//!   per writer thread that inverts its documents as they are added, so
+//!   writers index in parallel and a refresh only collects the buffers.
 //!
 //! Shared, and not the exercise: the tokenizer (`tokens.rs`), the segment
 //! with its compressed postings (`segment.rs`), BM25 and top-k ranking
@@ -28,6 +31,7 @@ use std::fmt;
 use std::time::Duration;
 
 pub mod bm25;
+mod buffered;
 pub mod buggy;
 mod rwlock;
 pub mod segment;
@@ -39,6 +43,7 @@ mod tokens;
 pub mod visible;
 
 pub use bm25::Stats;
+pub use buffered::BufferedIndex;
 pub use rwlock::{PlainIndex, RwLockIndex};
 pub use segments::{SegmentIndex, SegmentReader};
 pub use sharded::Sharded;

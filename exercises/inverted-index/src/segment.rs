@@ -36,7 +36,7 @@ struct Postings {
 }
 
 /// Postings being written: the bytes so far and the last ordinal.
-#[derive(Default)]
+#[derive(Debug, Default)]
 struct Builder {
     bytes: Vec<u8>,
     docs: u32,
@@ -66,27 +66,11 @@ impl Builder {
 impl Segment {
     /// Inverts `docs`, each an id and its tokens, in that order.
     pub fn build(docs: &[(DocId, Vec<String>)]) -> Segment {
-        let mut builders: HashMap<&str, Builder> = HashMap::new();
-        let mut segment = Segment::default();
-        for (ord, (id, tokens)) in docs.iter().enumerate() {
-            let ord = u32::try_from(ord).expect("a segment holds under 2^32 documents");
-            let mut tf: HashMap<&str, u32> = HashMap::new();
-            for token in tokens {
-                *tf.entry(token).or_insert(0) += 1;
-            }
-            for (term, tf) in tf {
-                builders.entry(term).or_default().push(ord, tf);
-            }
-            segment.ids.push(*id);
-            segment
-                .lens
-                .push(u32::try_from(tokens.len()).expect("a document of under 2^32 tokens"));
+        let mut building = Building::default();
+        for (id, tokens) in docs {
+            building.push(*id, tokens);
         }
-        segment.postings = builders
-            .into_iter()
-            .map(|(term, builder)| (term.to_string(), builder.finish()))
-            .collect();
-        segment
+        building.finish()
     }
 
     /// One segment holding the live documents of `parts` (segments with
@@ -168,6 +152,58 @@ impl Segment {
     /// frequency) pair stored as two plain u32s.
     pub fn postings_bytes(&self) -> usize {
         self.postings.values().map(|p| p.bytes.len()).sum()
+    }
+}
+
+/// A segment being inverted one document at a time: what a refresh of
+/// `SegmentIndex` does all at once, and a `BufferedIndex` writer does as it
+/// adds, into its own buffer.
+#[derive(Debug, Default)]
+pub struct Building {
+    ids: Vec<DocId>,
+    lens: Vec<u32>,
+    postings: HashMap<String, Builder>,
+}
+
+impl Building {
+    /// Inverts one more document; its ordinal.
+    pub fn push(&mut self, id: DocId, tokens: &[String]) -> u32 {
+        let ord = u32::try_from(self.ids.len()).expect("a segment holds under 2^32 documents");
+        let mut tf: HashMap<&str, u32> = HashMap::new();
+        for token in tokens {
+            *tf.entry(token).or_insert(0) += 1;
+        }
+        for (term, tf) in tf {
+            match self.postings.get_mut(term) {
+                Some(builder) => builder.push(ord, tf),
+                None => {
+                    let mut builder = Builder::default();
+                    builder.push(ord, tf);
+                    self.postings.insert(term.to_string(), builder);
+                }
+            }
+        }
+        self.ids.push(id);
+        self.lens
+            .push(u32::try_from(tokens.len()).expect("a document of under 2^32 tokens"));
+        ord
+    }
+
+    /// Documents pushed so far.
+    pub fn docs(&self) -> usize {
+        self.ids.len()
+    }
+
+    pub fn finish(self) -> Segment {
+        Segment {
+            ids: self.ids,
+            lens: self.lens,
+            postings: self
+                .postings
+                .into_iter()
+                .map(|(term, builder)| (term, builder.finish()))
+                .collect(),
+        }
     }
 }
 

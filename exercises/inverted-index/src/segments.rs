@@ -101,6 +101,14 @@ pub(crate) struct Merge<'a> {
     pub(crate) id: u64,
 }
 
+/// A change as a refresh applies it: an added document already has its
+/// place in one of the refresh's new segments.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Step {
+    Add { id: DocId, part: u64, ord: u32 },
+    Delete(DocId),
+}
+
 /// A change waiting for the next refresh.
 #[derive(Debug)]
 pub(crate) enum Change {
@@ -144,48 +152,90 @@ impl SegmentIndex {
     /// The view after `writer`'s pending changes, applied in order to
     /// `current`. Takes the changes out of the writer.
     pub(crate) fn next_view(writer: &mut Writer, current: &View) -> View {
-        let part_id = writer.next_part;
+        let part = writer.next_part;
         writer.next_part += 1;
+        let mut added: Vec<(DocId, Vec<String>)> = Vec::new();
+        let mut steps = Vec::new();
+        for change in std::mem::take(&mut writer.pending) {
+            steps.push(match change {
+                Change::Add { id, tokens } => {
+                    added.push((id, tokens));
+                    let ord = added.len() as u32 - 1;
+                    Step::Add { id, part, ord }
+                }
+                Change::Delete(id) => Step::Delete(id),
+            });
+        }
+        let new = if added.is_empty() {
+            Vec::new()
+        } else {
+            vec![(part, Segment::build(&added))]
+        };
+        let seq = writer.last;
+        Self::applied(writer, current, seq, new, steps)
+    }
+
+    /// `current` with the `new` segments (each with its part id) and the
+    /// `steps` that put documents in them or delete, in the order they were
+    /// numbered, the last of them `seq`.
+    pub(crate) fn applied(
+        writer: &mut Writer,
+        current: &View,
+        seq: Seq,
+        new: Vec<(u64, Segment)>,
+        steps: impl IntoIterator<Item = Step>,
+    ) -> View {
         let mut parts = current.parts.clone();
         let (mut docs, mut tokens) = (current.docs, current.tokens);
-        // Copies of the bitmaps this refresh changes; the current view's
-        // stay as they are for the searches that hold it.
-        let mut killed: HashMap<u64, Vec<bool>> = HashMap::new();
-        let mut added: Vec<(DocId, Vec<String>)> = Vec::new();
-        let mut added_live: Vec<bool> = Vec::new();
-        for change in std::mem::take(&mut writer.pending) {
-            let id = match &change {
-                Change::Add { id, .. } | Change::Delete(id) => *id,
+        // The new segments' bitmaps, and copies of those this refresh
+        // changes: the current view's stay as they are for the searches
+        // that hold it.
+        let mut live: HashMap<u64, Vec<bool>> = new
+            .iter()
+            .map(|(part, segment)| (*part, vec![true; segment.docs()]))
+            .collect();
+        // Where a located document is: a part of this view or a new one
+        // (always, unless a merge of the zoo has dropped a part).
+        let segment = |part: u64| -> Option<&Segment> {
+            new.iter()
+                .find(|(id, _)| *id == part)
+                .map(|(_, segment)| segment)
+                .or_else(|| parts.iter().find(|p| p.id == part).map(|p| &*p.segment))
+        };
+        for step in steps {
+            let id = match step {
+                Step::Add { id, .. } | Step::Delete(id) => id,
             };
             // An add replaces, a delete removes: either way the old copy dies.
             if let Some((part, ord)) = writer.located.remove(&id) {
                 docs -= 1;
-                if part == part_id {
-                    added_live[ord as usize] = false;
-                    tokens -= added[ord as usize].1.len() as u64;
-                } else if let Some(old) = parts.iter().find(|p| p.id == part) {
-                    tokens -= u64::from(old.segment.len_of(ord));
-                    killed.entry(part).or_insert_with(|| old.live.to_vec())[ord as usize] = false;
+                if let Some(segment) = segment(part) {
+                    tokens -= u64::from(segment.len_of(ord));
+                    let bits = live.entry(part).or_insert_with(|| {
+                        let old = parts.iter().find(|p| p.id == part);
+                        old.expect("not new, so old").live.to_vec()
+                    });
+                    bits[ord as usize] = false;
                 }
             }
-            if let Change::Add { id, tokens: terms } = change {
-                writer.located.insert(id, (part_id, added.len() as u32));
+            if let Step::Add { id, part, ord } = step {
+                writer.located.insert(id, (part, ord));
                 docs += 1;
-                tokens += terms.len() as u64;
-                added.push((id, terms));
-                added_live.push(true);
+                let segment = segment(part).expect("an add's segment is a new one");
+                tokens += u64::from(segment.len_of(ord));
             }
         }
         for part in &mut parts {
-            if let Some(live) = killed.remove(&part.id) {
-                *part = part.with_live(live);
+            if let Some(bits) = live.remove(&part.id) {
+                *part = part.with_live(bits);
             }
         }
-        if !added.is_empty() {
-            parts.push(Part::new(part_id, Segment::build(&added), added_live));
+        for (part, segment) in new {
+            let bits = live.remove(&part).expect("every new segment has a bitmap");
+            parts.push(Part::new(part, segment, bits));
         }
         View {
-            seq: writer.last,
+            seq,
             parts,
             docs,
             tokens,

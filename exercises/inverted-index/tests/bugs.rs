@@ -5,8 +5,8 @@ mod suite;
 
 use inverted_index::SegmentIndex;
 use inverted_index::buggy::{
-    MergeDropsNewSegments, MergeForgetsDeletes, PublishBeforePostings, StatsFromAnotherView,
-    TiesToHigherIds, WakesBeforePublishing, per_shard_idf,
+    AppliesBufferByBuffer, MergeDropsNewSegments, MergeForgetsDeletes, PublishBeforePostings,
+    StatsFromAnotherView, TiesToHigherIds, WakesBeforePublishing, per_shard_idf,
 };
 use kit::bugs;
 use kit::stress::{CHECK_DEADLINE, HANG, assert_caught, watch};
@@ -102,4 +102,24 @@ fn each_bug_breaks_only_its_own_part() {
         suite::scores_and_ranks_as_bm25_says::<WakesBeforePublishing>(),
         Ok(())
     );
+}
+
+/// Writers whose buffers both change one document between refreshes:
+/// applied buffer by buffer, the older change wins. A search that meets
+/// that view sees an answer of no point in time (torn); if no search does,
+/// the end state has lost the newer change.
+#[test]
+fn applying_buffer_by_buffer_is_caught() {
+    let outcome = watch(
+        CHECK_DEADLINE,
+        HANG,
+        suite::answers_are_whole_points_in_time::<AppliesBufferByBuffer>,
+    );
+    let message = outcome.expect_err("the suite passed buffers applied one after another");
+    let class = bugs::classify(&message);
+    assert!(
+        class == Some(bugs::TORN_UPDATE) || class == Some(bugs::LOST_UPDATE),
+        "caught, but named neither a torn nor a lost update: {message}"
+    );
+    eprintln!("caught, as a candidate would see it: {message}");
 }

@@ -3,7 +3,7 @@
 
 mod suite;
 
-use inverted_index::{RwLockIndex, SegmentIndex, Sharded};
+use inverted_index::{BufferedIndex, RwLockIndex, SegmentIndex, Sharded};
 use kit::stress::assert_passes as pass;
 
 /// A module of tests per implementation, so a failure names both the index
@@ -39,6 +39,7 @@ macro_rules! conformance {
 conformance! {
     rwlock: RwLockIndex,
     segments: SegmentIndex,
+    buffered: BufferedIndex,
 }
 
 #[cfg(feature = "starter")]

@@ -7,7 +7,7 @@
 
 use std::time::Duration;
 
-use inverted_index::{SearchIndex, SegmentIndex, Words};
+use inverted_index::{BufferedIndex, SearchIndex, SegmentIndex, Words};
 use loom::sync::Arc;
 use loom::thread;
 
@@ -23,6 +23,26 @@ fn a_waiter_finds_the_change_it_waited_for() {
 #[test]
 fn a_delete_during_a_merge_stays_deleted() {
     delete_during_merge_stays_deleted::<SegmentIndex>();
+}
+
+#[test]
+fn buffered_a_waiter_finds_the_change_it_waited_for() {
+    waiter_finds_its_change::<BufferedIndex>();
+}
+
+#[test]
+fn buffered_a_delete_during_a_merge_stays_deleted() {
+    delete_during_merge_stays_deleted::<BufferedIndex>();
+}
+
+#[test]
+fn buffered_a_refresh_holds_exactly_the_changes_numbered_before_it() {
+    refresh_holds_what_was_numbered::<BufferedIndex>();
+}
+
+#[test]
+fn a_refresh_holds_exactly_the_changes_numbered_before_it() {
+    refresh_holds_what_was_numbered::<SegmentIndex>();
 }
 
 #[cfg(feature = "starter")]
@@ -94,5 +114,66 @@ fn delete_during_merge_stays_deleted<I: SearchIndex + 'static>() {
             after.hits.iter().all(|hit| hit.doc != 1),
             "lost update: document 1 was deleted during a merge and is back: {after:?}"
         );
+    });
+}
+
+/// Two writers replace one document while a refresh runs: the view it
+/// publishes holds exactly the changes numbered up to its own number,
+/// applied in number order, and the next refresh holds both.
+fn refresh_holds_what_was_numbered<I: SearchIndex + 'static>() {
+    loom::model(|| {
+        let index = Arc::new(index::<I>());
+        let writers: Vec<_> = ["apple", "pear"]
+            .into_iter()
+            .map(|text| {
+                let index = Arc::clone(&index);
+                thread::spawn(move || (index.add(1, text), text))
+            })
+            .collect();
+        let seq = index.refresh();
+        let seen = index.search("apple pear", 5);
+        let mut changes: Vec<_> = writers.into_iter().map(|w| w.join().unwrap()).collect();
+        changes.sort();
+        // Document 1 as the changes numbered up to `upto` left it.
+        let want = |upto| {
+            let text = changes
+                .iter()
+                .rev()
+                .find(|(s, _)| *s <= upto)
+                .map(|(_, t)| *t);
+            text.map_or(0, |_| 1)
+        };
+        let check = |answer: &inverted_index::Answer| {
+            assert_eq!(
+                answer.hits.len(),
+                want(answer.seq),
+                "torn update: as of change {} the changes {changes:?} leave {} document(s), \
+                 the search found {answer:?}",
+                answer.seq,
+                want(answer.seq)
+            );
+            let text = changes
+                .iter()
+                .rev()
+                .find(|(s, _)| *s <= answer.seq)
+                .map(|(_, t)| *t);
+            if let Some(text) = text {
+                let found = index.search(text, 5);
+                assert!(
+                    found.seq != answer.seq || found.hits.len() == 1,
+                    "lost update: as of change {}, document 1 should read {text:?}: {found:?}",
+                    answer.seq
+                );
+            }
+        };
+        assert!(
+            seen.seq >= seq,
+            "stale read: refresh returned {seq}, then saw {seen:?}"
+        );
+        check(&seen);
+        index.refresh();
+        let last = index.search("apple pear", 5);
+        assert_eq!(last.seq, 2, "two changes, both refreshed: {last:?}");
+        check(&last);
     });
 }

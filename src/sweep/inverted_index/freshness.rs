@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use inverted_index::{DocId, RwLockIndex, SearchIndex, SegmentIndex, Seq};
+use inverted_index::{BufferedIndex, DocId, RwLockIndex, SearchIndex, SegmentIndex, Seq};
 use kit::report::{Align, Table};
 
 use super::{Corpus, WRITER_DOCS_PER_SEC, tokenizer};
@@ -34,9 +34,14 @@ pub fn freshness(duration: Duration) -> Vec<Freshness> {
         rows.push(row(
             "SegmentIndex",
             ms as f64,
-            segment_lags(&corpus, duration, interval),
+            segment_lags::<SegmentIndex>(&corpus, duration, interval),
         ));
     }
+    rows.push(row(
+        "BufferedIndex",
+        10.0,
+        segment_lags::<BufferedIndex>(&corpus, duration, Duration::from_millis(10)),
+    ));
     rows
 }
 
@@ -93,10 +98,14 @@ fn rwlock_lags(corpus: &Corpus, duration: Duration) -> Vec<Duration> {
     lags.into_inner().unwrap()
 }
 
-/// Segments: a refresher publishes every `interval`; an add's lag is the
+/// Segments (either kind): a refresher publishes every `interval`; an add's lag is the
 /// time to the end of the first refresh that covered it.
-fn segment_lags(corpus: &Corpus, duration: Duration, interval: Duration) -> Vec<Duration> {
-    let index = SegmentIndex::new(tokenizer());
+fn segment_lags<I: SearchIndex>(
+    corpus: &Corpus,
+    duration: Duration,
+    interval: Duration,
+) -> Vec<Duration> {
+    let index = I::new(tokenizer());
     let stop = AtomicBool::new(false);
     let (began, published) = thread::scope(|scope| {
         let refresher = scope.spawn(|| {

@@ -12,7 +12,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicUsize, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -311,60 +311,103 @@ struct Seen {
     hits: Vec<Hit>,
 }
 
-/// Writers, refreshes, merges and searches at once, several times over.
-/// Every answer must be the model's answer at the change it names; the
-/// index must end holding every change; a searcher's answers never go
-/// back in time.
+/// Writers, refreshes, merges and searches at once, several times over:
+/// first with one writer, then with three that add, replace and delete the
+/// same documents. Every answer must be the model's answer at the change it
+/// names, the changes applied in the order of their numbers; the index
+/// must end holding every change; a searcher's answers never go back in
+/// time.
 pub fn answers_are_whole_points_in_time<I: SearchIndex>() -> Result<(), String> {
     for round in 0..8 {
-        one_round::<I>(round)?;
+        one_round::<I>(round, 1)?;
+    }
+    for round in 8..12 {
+        one_round::<I>(round, 3)?;
     }
     Ok(())
 }
 
-fn one_round<I: SearchIndex>(round: u64) -> Result<(), String> {
+/// One writer's share of a round: random adds, replacements and deletes,
+/// a refresh every other change (every sixth with several writers), each
+/// followed by a short wait for two searches, so that publishes land in the middle of searches. Ids come
+/// from `next_id`, shared by every writer; `(number, change)` for each.
+fn write_changes<I: SearchIndex>(
+    index: &I,
+    seed: u64,
+    changes: usize,
+    next_id: &AtomicU32,
+    shared: bool,
+    searches: &AtomicUsize,
+) -> Vec<(Seq, Change)> {
+    let mut rng = Rng::new(seed);
+    let mut log: Vec<(Seq, Change)> = Vec::with_capacity(changes);
+    for i in 0..changes {
+        let known = next_id.load(Ordering::Relaxed) as usize;
+        // An existing id. With several writers, one of the last few added,
+        // so that writers often change the same documents between two
+        // refreshes: their changes must then apply in number order.
+        let existing = |rng: &mut Rng| {
+            let from = if shared { known.min(4) } else { known };
+            (known - rng.below(from)) as DocId
+        };
+        let change = match rng.below(20) {
+            0..=13 => Change::Add(next_id.fetch_add(1, Ordering::Relaxed) + 1, rng.document()),
+            14..=16 if known > 0 => Change::Add(existing(&mut rng), rng.document()),
+            _ if known > 0 => Change::Delete(existing(&mut rng)),
+            _ => Change::Delete(0),
+        };
+        let seq = match &change {
+            Change::Add(id, text) => index.add(*id, text),
+            Change::Delete(id) => index.delete(*id),
+        };
+        log.push((seq, change));
+        // Several writers refresh less often: more of their changes meet
+        // between two refreshes.
+        let every = if shared { 6 } else { 2 };
+        if i % every == every - 1 {
+            index.refresh();
+            let wanted = searches.load(Ordering::Relaxed) + 2;
+            let until = Instant::now() + Duration::from_millis(5);
+            while searches.load(Ordering::Relaxed) < wanted && Instant::now() < until {
+                thread::yield_now();
+            }
+        }
+    }
+    log
+}
+
+fn one_round<I: SearchIndex>(round: u64, writers: usize) -> Result<(), String> {
     const CHANGES: usize = 400;
     const K: usize = 5;
     let index = I::new(tokenizer());
     let queries = queries();
     let done = AtomicBool::new(false);
-    // Searches so far: the writer lets a few run against each view it
-    // publishes, so that publishes land in the middle of searches.
+    let next_id = AtomicU32::new(0);
+    let start = std::sync::Barrier::new(writers);
+    // Searches so far: writers let a few run against each view they
+    // publish.
     let searches = AtomicUsize::new(0);
-    let (log, seen) = thread::scope(|scope| {
-        let writer = scope.spawn(|| {
-            let _finish = Finish::new(&done);
-            let mut rng = Rng::new(round + 10);
-            let mut log: Vec<(Seq, Change)> = Vec::with_capacity(CHANGES);
-            let mut next_id: DocId = 0;
-            for i in 0..CHANGES {
-                let change = match rng.below(20) {
-                    0..=13 => {
-                        next_id += 1;
-                        Change::Add(next_id, rng.document())
-                    }
-                    14..=16 if next_id > 0 => {
-                        Change::Add(1 + rng.below(next_id as usize) as DocId, rng.document())
-                    }
-                    _ if next_id > 0 => Change::Delete(1 + rng.below(next_id as usize) as DocId),
-                    _ => Change::Delete(0),
-                };
-                let seq = match &change {
-                    Change::Add(id, text) => index.add(*id, text),
-                    Change::Delete(id) => index.delete(*id),
-                };
-                log.push((seq, change));
-                if i % 2 == 1 {
-                    index.refresh();
-                    let wanted = searches.load(Ordering::Relaxed) + 2;
-                    let until = Instant::now() + Duration::from_millis(5);
-                    while searches.load(Ordering::Relaxed) < wanted && Instant::now() < until {
-                        thread::yield_now();
-                    }
-                }
-            }
-            log
-        });
+    let (logs, seen) = thread::scope(|scope| {
+        let writers: Vec<_> = (0..writers)
+            .map(|w| {
+                let (index, next_id, searches, done) = (&index, &next_id, &searches, &done);
+                let start = &start;
+                scope.spawn(move || {
+                    let _finish = Finish::new(done);
+                    // All at once, not one after another as they are spawned.
+                    start.wait();
+                    let seed = round + 10 + 1000 * w as u64;
+                    write_changes(
+                        index,
+                        seed,
+                        CHANGES / writers,
+                        next_id,
+                        writers > 1,
+                        searches,
+                    )
+                })
+            })
+            .collect();
         let merger = scope.spawn(|| {
             while !done.load(Ordering::Acquire) {
                 index.merge();
@@ -392,10 +435,15 @@ fn one_round<I: SearchIndex>(round: u64) -> Result<(), String> {
                 })
             })
             .collect();
-        // The writer first: if it panicked, `Finish` has stopped the rest.
-        let log = writer
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        // The writers first: if one panicked, `Finish` has stopped the rest.
+        let logs: Vec<Vec<(Seq, Change)>> = writers
+            .into_iter()
+            .map(|writer| {
+                writer
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect();
         merger
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
@@ -406,14 +454,33 @@ fn one_round<I: SearchIndex>(round: u64) -> Result<(), String> {
                     .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
             })
             .collect();
-        (log, seen)
+        (logs, seen)
     });
 
-    for (earlier, later) in log.iter().zip(log.iter().skip(1)) {
-        if later.0 <= earlier.0 {
+    for log in &logs {
+        for (earlier, later) in log.iter().zip(log.iter().skip(1)) {
+            if later.0 <= earlier.0 {
+                return Err(bugs::WRONG_ANSWER.says(format!(
+                    "one writer's changes were numbered {} then {}: numbers must grow",
+                    earlier.0, later.0
+                )));
+            }
+        }
+    }
+    // Every writer's changes in one order, their numbers': 1, 2, 3, ...,
+    // each exactly once.
+    let mut log: Vec<(Seq, Change)> = logs.into_iter().flatten().collect();
+    log.sort_by_key(|(seq, _)| *seq);
+    for (i, (seq, _)) in log.iter().enumerate() {
+        if *seq != i as Seq + 1 {
             return Err(bugs::WRONG_ANSWER.says(format!(
-                "one writer's changes were numbered {} then {}: numbers must grow",
-                earlier.0, later.0
+                "{writers} writers made {} changes, numbered {:?}...: each number from 1 up must \
+                 name exactly one change",
+                log.len(),
+                log.iter()
+                    .map(|(seq, _)| *seq)
+                    .take(i + 2)
+                    .collect::<Vec<_>>()
             )));
         }
     }
