@@ -433,21 +433,6 @@ impl SearchIndex for SegmentIndex {
 #[derive(Debug)]
 pub struct SegmentReader(pub(crate) kit::sync::Arc<View>);
 
-impl SegmentReader {
-    /// Calls `add(document, frequency, length)` for each live posting of
-    /// `term`, part by part.
-    fn postings(&self, term: &str, add: &mut dyn FnMut(DocId, u32, u32)) {
-        for part in &self.0.parts {
-            let segment = &part.segment;
-            for (ord, tf) in segment.postings(term) {
-                if part.whole || part.live[ord as usize] {
-                    add(segment.id(ord), tf, segment.len_of(ord));
-                }
-            }
-        }
-    }
-}
-
 impl Reader for SegmentReader {
     fn seq(&self) -> Seq {
         self.0.seq
@@ -464,8 +449,91 @@ impl Reader for SegmentReader {
         }
     }
 
+    /// BM25 as `bm25::rank` computes it (each document's terms summed in
+    /// the query's order), with the scores of a segment's documents in an
+    /// array by ordinal instead of a hash table by id: a query of common
+    /// words touches most of a segment, and the table was most of its
+    /// time.
     fn top_k(&self, terms: &[String], stats: &Stats, k: usize) -> Vec<Hit> {
-        bm25::rank(terms, stats, k, |term, add| self.postings(term, add))
+        if stats.docs == 0 || k == 0 {
+            return Vec::new();
+        }
+        let avgdl = stats.avgdl();
+        let idf: Vec<f64> = (0..terms.len()).map(|i| stats.idf(i)).collect();
+        let mut best = bm25::TopK::new(k);
+        // Taken, not borrowed: a panic mid-search drops it, and the next
+        // search starts from a clean one.
+        let mut scratch = SCRATCH.take();
+        for part in &self.0.parts {
+            let segment = &part.segment;
+            scratch.grow(segment.docs());
+            for (i, term) in terms.iter().enumerate() {
+                for (ord, tf) in segment.postings(term) {
+                    if part.whole || part.live[ord as usize] {
+                        let score = bm25::term_score(idf[i], tf, segment.len_of(ord), avgdl);
+                        scratch.add(ord, score);
+                    }
+                }
+            }
+            for (ord, score) in scratch.drain() {
+                best.offer(Hit {
+                    doc: segment.id(ord),
+                    score,
+                });
+            }
+        }
+        SCRATCH.set(scratch);
+        best.into_sorted()
+    }
+}
+
+thread_local! {
+    /// Each thread's score array, kept between its searches: a fresh one
+    /// for every query would cost more than the scoring.
+    static SCRATCH: std::cell::Cell<Scratch> = const { std::cell::Cell::new(Scratch::new()) };
+}
+
+/// Scores by ordinal, and which ordinals have one; all clear between
+/// segments.
+#[derive(Debug, Default)]
+struct Scratch {
+    scores: Vec<f64>,
+    matched: Vec<bool>,
+    touched: Vec<u32>,
+}
+
+impl Scratch {
+    const fn new() -> Scratch {
+        Scratch {
+            scores: Vec::new(),
+            matched: Vec::new(),
+            touched: Vec::new(),
+        }
+    }
+
+    fn grow(&mut self, docs: usize) {
+        if self.scores.len() < docs {
+            self.scores.resize(docs, 0.0);
+            self.matched.resize(docs, false);
+        }
+    }
+
+    fn add(&mut self, ord: u32, score: f64) {
+        let at = ord as usize;
+        if !self.matched[at] {
+            self.matched[at] = true;
+            self.touched.push(ord);
+        }
+        self.scores[at] += score;
+    }
+
+    /// Each scored ordinal and its score, leaving the arrays clear.
+    fn drain(&mut self) -> impl Iterator<Item = (u32, f64)> + '_ {
+        let (scores, matched) = (&mut self.scores, &mut self.matched);
+        self.touched.drain(..).map(move |ord| {
+            matched[ord as usize] = false;
+            (ord, std::mem::take(&mut scores[ord as usize]))
+        })
     }
 }
 // ANCHOR_END: reader
