@@ -14,6 +14,48 @@ fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
+/// `concur bench search` is the inverted index's sweep, with its tables:
+/// every index, freshness, indexing against writers, and tantivy.
+#[test]
+fn bench_search_runs_the_inverted_index_sweep_with_the_tantivy_table() {
+    let dir = std::env::temp_dir().join(format!("concur-cli-search-{}", std::process::id()));
+    let csv = dir.join("search.csv");
+    let out = concur(&[
+        "bench",
+        "search",
+        "--threads",
+        "1",
+        "--seconds",
+        "0.01",
+        "--quiet",
+        "--csv",
+        csv.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "stderr: {}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    for index in [
+        "RwLockIndex",
+        "SegmentIndex",
+        "BufferedIndex",
+        "tantivy 0.27",
+    ] {
+        assert!(stdout.contains(index), "no {index} in:\n{stdout}");
+    }
+    for table in [
+        "Freshness",
+        "Indexing against writer threads",
+        "The peer: tantivy",
+    ] {
+        assert!(stdout.contains(table), "no {table} table in:\n{stdout}");
+    }
+    let written = std::fs::read_to_string(&csv).unwrap();
+    assert!(
+        written.contains("inverted-index,with a writer,BufferedIndex,1,"),
+        "{written}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 #[test]
 fn bench_hashmap_prints_a_row_per_map_and_workload_and_writes_the_csv() {
     let dir = std::env::temp_dir().join(format!("concur-cli-{}", std::process::id()));

@@ -49,12 +49,22 @@ pub struct Args {
     quiet: bool,
 }
 
+/// Other names a sweep answers to: `concur bench search` is the command
+/// the search exercises' docs give.
+const ALIASES: &[(&str, &str)] = &[("inverted-index", "search")];
+
 /// Every exercise with a sweep, from the registry, and "all".
 fn sweep_names() -> clap::builder::PossibleValuesParser {
     let mut values: Vec<clap::builder::PossibleValue> = concur::registry::EXERCISES
         .iter()
         .filter(|e| e.sweep.is_some())
-        .map(|e| clap::builder::PossibleValue::new(e.name).help(e.question))
+        .map(|e| {
+            let value = clap::builder::PossibleValue::new(e.name).help(e.question);
+            match ALIASES.iter().find(|(name, _)| *name == e.name) {
+                Some((_, alias)) => value.alias(*alias),
+                None => value,
+            }
+        })
         .collect();
     values.push(clap::builder::PossibleValue::new("all").help("Every exercise in turn."));
     clap::builder::PossibleValuesParser::new(values)
@@ -77,9 +87,14 @@ pub fn run(args: &Args) -> Result<()> {
             args.seconds
         );
     }
+    // clap accepts an alias as it is typed; the sweep has the name.
+    let exercise = ALIASES
+        .iter()
+        .find(|(_, alias)| *alias == args.exercise)
+        .map_or(args.exercise.as_str(), |(name, _)| *name);
     let chosen: Vec<Sweep> = sweeps()
         .into_iter()
-        .filter(|sweep| args.exercise == "all" || args.exercise == sweep.exercise)
+        .filter(|sweep| exercise == "all" || exercise == sweep.exercise)
         .collect();
     let name = match chosen.as_slice() {
         [one] => one.exercise,

@@ -99,6 +99,21 @@ const QUERIES_PER_THREAD: usize = if cfg!(debug_assertions) { 20 } else { 400 };
 pub const WRITER_DOCS_PER_SEC: u64 = 5_000;
 pub const REFRESH_EVERY: Duration = Duration::from_millis(10);
 
+/// The writer's clock: how many documents are due, at its pace, since it
+/// started.
+#[derive(Debug, Clone, Copy)]
+pub struct Pace(Instant);
+
+impl Pace {
+    pub fn start() -> Pace {
+        Pace(Instant::now())
+    }
+
+    pub fn due(&self) -> u64 {
+        (self.0.elapsed().as_secs_f64() * WRITER_DOCS_PER_SEC as f64) as u64
+    }
+}
+
 /// Distinct words, Zipf-distributed: a few very common ("the"), a long tail.
 const VOCABULARY: u64 = 5_000;
 
@@ -236,12 +251,12 @@ fn queries_of(corpus: &Corpus, thread: usize) -> Vec<&str> {
 /// The writer: adds the corpus's next documents at the set pace, refreshes
 /// every `REFRESH_EVERY`, until `stop`.
 fn write<I: SearchIndex>(index: &I, corpus: &Corpus, stop: &AtomicBool) {
-    let started = Instant::now();
+    let pace = Pace::start();
     let mut added = 0u64;
-    let mut refreshed = started;
+    let mut refreshed = Instant::now();
     let extra = &corpus.docs[PREFILL..];
     while !stop.load(Ordering::Relaxed) {
-        let due = (started.elapsed().as_secs_f64() * WRITER_DOCS_PER_SEC as f64) as u64;
+        let due = pace.due();
         while added < due {
             let at = added as usize % extra.len();
             index.add((PREFILL + at) as DocId, &extra[at]);
@@ -288,16 +303,16 @@ fn alone(corpus: &Corpus, writing: bool) -> Sample {
     let extra = &corpus.docs[PREFILL..];
     let (took, _) = kit::contention::run_alone(index, &queries, {
         // Cells: the closure is called through `&`, once per query.
-        let started: std::cell::Cell<Option<Instant>> = std::cell::Cell::new(None);
+        let pace: std::cell::Cell<Option<Pace>> = std::cell::Cell::new(None);
         let added = std::cell::Cell::new(0u64);
         move |index: &mut PlainIndex, query: &&str| {
-            let started = started.get().unwrap_or_else(|| {
-                let now = Instant::now();
-                started.set(Some(now));
-                now
+            let pace = pace.get().unwrap_or_else(|| {
+                let started = Pace::start();
+                pace.set(Some(started));
+                started
             });
             if writing {
-                let due = (started.elapsed().as_secs_f64() * WRITER_DOCS_PER_SEC as f64) as u64;
+                let due = pace.due();
                 while added.get() < due {
                     let at = added.get() as usize % extra.len();
                     index.add((PREFILL + at) as DocId, Words.tokens(&extra[at]));

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use inverted_index::{BufferedIndex, DocId, RwLockIndex, SearchIndex, SegmentIndex, Seq};
 use kit::report::{Align, Table};
 
-use super::{Corpus, WRITER_DOCS_PER_SEC, tokenizer};
+use super::{Corpus, Pace, WRITER_DOCS_PER_SEC, tokenizer};
 
 /// One index at one refresh interval.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -68,11 +68,12 @@ fn paced(
     duration: Duration,
     add: impl Fn(DocId, &str) -> Seq,
 ) -> Vec<(Seq, Instant)> {
+    let pace = Pace::start();
     let started = Instant::now();
     let mut began = Vec::new();
     let mut next = 0usize;
     while started.elapsed() < duration && next < corpus.docs.len() {
-        let due = (started.elapsed().as_secs_f64() * WRITER_DOCS_PER_SEC as f64) as usize;
+        let due = pace.due() as usize;
         while next < due.min(corpus.docs.len()) {
             let at = Instant::now();
             let seq = add(next as DocId, &corpus.docs[next]);
