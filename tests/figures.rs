@@ -325,8 +325,20 @@ fn number_before(line: &str, end: usize) -> Option<(usize, &str)> {
         .last()
         .map(|(i, _)| i)?;
     let text = line[start..end].trim_start_matches([',', '.']);
-    let start = end - text.len();
-    (!text.is_empty()).then_some((start, text))
+    let mut start = end - text.len();
+    // A minus sign is the number's, not a hyphen, when a word does not run
+    // into it ("was -4", not "x-4"): without it, each rewrite would add
+    // another sign in front of the old one.
+    let before = &line[..start];
+    if let Some(signed) = before.strip_suffix('-')
+        && signed
+            .chars()
+            .last()
+            .is_none_or(|c| c.is_whitespace() || c == '(')
+    {
+        start -= 1;
+    }
+    (!text.is_empty()).then_some((start, &line[start..end]))
 }
 
 /// `value` written as `shown` is: as many decimals, commas kept.
@@ -452,6 +464,15 @@ fn the_checker_reads_what_it_is_given() {
     assert_eq!(
         number_before(line, line.find(OPEN).unwrap()),
         Some((10, "13.3"))
+    );
+    let negative = "ran -4<!--fig x-->% faster, x-2<!--fig y-->";
+    assert_eq!(
+        number_before(negative, negative.find(OPEN).unwrap()).map(|p| p.1),
+        Some("-4")
+    );
+    assert_eq!(
+        number_before(negative, negative.rfind(OPEN).unwrap()).map(|p| p.1),
+        Some("2")
     );
     let sentence = "in 2026, 4.5<!--fig x-->";
     assert_eq!(
