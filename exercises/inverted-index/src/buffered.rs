@@ -80,6 +80,7 @@ impl BufferedIndex {
         seq
     }
 
+    // ANCHOR: refresh
     /// A refresh that puts the changes taken from the buffers in the order
     /// `order` gives them (their numbers', for the reference), then applies
     /// them.
@@ -126,6 +127,7 @@ impl BufferedIndex {
         self.core.publish(next);
         seq
     }
+    // ANCHOR_END: refresh
 }
 
 impl SearchIndex for BufferedIndex {

@@ -486,6 +486,7 @@ impl Reader for SegmentReader {
         best.into_sorted()
     }
 }
+// ANCHOR_END: reader
 
 thread_local! {
     /// Each thread's score array, kept between its searches: a fresh one
@@ -536,4 +537,3 @@ impl Scratch {
         })
     }
 }
-// ANCHOR_END: reader

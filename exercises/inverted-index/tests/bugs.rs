@@ -102,6 +102,10 @@ fn each_bug_breaks_only_its_own_part() {
         suite::scores_and_ranks_as_bm25_says::<WakesBeforePublishing>(),
         Ok(())
     );
+    assert_eq!(
+        suite::scores_and_ranks_as_bm25_says::<AppliesBufferByBuffer>(),
+        Ok(())
+    );
 }
 
 /// Writers whose buffers both change one document between refreshes:
