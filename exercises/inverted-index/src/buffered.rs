@@ -178,6 +178,10 @@ impl SearchIndex for BufferedIndex {
         self.core.reader()
     }
 
+    fn segments(&self) -> Option<usize> {
+        self.core.segments()
+    }
+
     fn wait_for(&self, seq: Seq, timeout: Duration) -> Result<Seq, TimedOut> {
         self.core.wait_for(seq, timeout)
     }

@@ -62,6 +62,9 @@ macro_rules! like_segment_index {
         fn wait_for(&self, seq: Seq, timeout: Duration) -> Result<Seq, TimedOut> {
             self.0.wait_for(seq, timeout)
         }
+        fn segments(&self) -> Option<usize> {
+            self.0.segments()
+        }
     };
 }
 
@@ -246,4 +249,16 @@ impl SearchIndex for AppliesBufferByBuffer {
         // The changes as the buffers hold them, not sorted by number.
         self.0.refresh_in(|_| {})
     }
+}
+
+/// A merge that merges nothing. Every answer stays right, so only a check
+/// of the segments catches it; meanwhile segments pile up, one a refresh,
+/// and every search reads them all.
+#[derive(Debug)]
+pub struct MergesNothing(SegmentIndex);
+
+impl SearchIndex for MergesNothing {
+    type Reader<'a> = SegmentReader;
+    like_segment_index!(refresh, reader);
+    fn merge(&self) {}
 }

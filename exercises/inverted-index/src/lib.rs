@@ -134,6 +134,13 @@ pub trait SearchIndex: Send + Sync {
     /// The index as it is now, for as long as the reader lives.
     fn reader(&self) -> Self::Reader<'_>;
 
+    /// How many segments searches read now, for an index made of segments;
+    /// `None` for one that is not (one lock around one map). After a merge
+    /// with nothing else running, at most one.
+    fn segments(&self) -> Option<usize> {
+        None
+    }
+
     /// Waits until change `seq` is visible to searches, or `timeout` has
     /// passed; returns the last visible change.
     fn wait_for(&self, seq: Seq, timeout: Duration) -> Result<Seq, TimedOut>;

@@ -423,6 +423,10 @@ impl SearchIndex for SegmentIndex {
         SegmentReader(self.view.load())
     }
 
+    fn segments(&self) -> Option<usize> {
+        Some(self.view.load().parts.len())
+    }
+
     fn wait_for(&self, seq: Seq, timeout: Duration) -> Result<Seq, TimedOut> {
         self.visible.wait_for(seq, timeout)
     }

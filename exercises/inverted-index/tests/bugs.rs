@@ -5,8 +5,9 @@ mod suite;
 
 use inverted_index::SegmentIndex;
 use inverted_index::buggy::{
-    AppliesBufferByBuffer, MergeDropsNewSegments, MergeForgetsDeletes, PublishBeforePostings,
-    StatsFromAnotherView, TiesToHigherIds, WakesBeforePublishing, per_shard_idf,
+    AppliesBufferByBuffer, MergeDropsNewSegments, MergeForgetsDeletes, MergesNothing,
+    PublishBeforePostings, StatsFromAnotherView, TiesToHigherIds, WakesBeforePublishing,
+    per_shard_idf,
 };
 use kit::bugs;
 use kit::stress::{CHECK_DEADLINE, HANG, assert_caught, watch};
@@ -105,6 +106,14 @@ fn each_bug_breaks_only_its_own_part() {
     assert_eq!(
         suite::scores_and_ranks_as_bm25_says::<AppliesBufferByBuffer>(),
         Ok(())
+    );
+}
+
+#[test]
+fn a_merge_that_merges_nothing_is_caught() {
+    assert_caught(
+        bugs::WRONG_ANSWER,
+        suite::scores_and_ranks_as_bm25_says::<MergesNothing>,
     );
 }
 

@@ -47,6 +47,12 @@ fn a_refresh_holds_exactly_the_changes_numbered_before_it() {
 
 #[cfg(feature = "starter")]
 #[test]
+fn starter_a_refresh_holds_exactly_the_changes_numbered_before_it() {
+    refresh_holds_what_was_numbered::<inverted_index::starter::StarterIndex>();
+}
+
+#[cfg(feature = "starter")]
+#[test]
 fn starter_a_waiter_finds_the_change_it_waited_for() {
     waiter_finds_its_change::<inverted_index::starter::StarterIndex>();
 }

@@ -16,7 +16,7 @@ use std::sync::atomic::{AtomicBool, AtomicU32, AtomicUsize, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use inverted_index::{Answer, DocId, Hit, SearchIndex, Seq, Sharded, Tokenize, Words};
+use inverted_index::{Answer, DocId, Hit, Reader, SearchIndex, Seq, Sharded, Tokenize, Words};
 use kit::bugs;
 use kit::stress::Finish;
 
@@ -284,7 +284,14 @@ pub fn scores_and_ranks_as_bm25_says<I: SearchIndex>() -> Result<(), String> {
     )?;
     index.merge();
     index.merge();
-    check(&index, &model, "after two more merges")
+    check(&index, &model, "after two more merges")?;
+    match index.segments() {
+        Some(segments) if segments > 1 => Err(bugs::WRONG_ANSWER.says(format!(
+            "after refreshes and merges with nothing else running, searches still read {segments} \
+             segments: a merge must combine them into one"
+        ))),
+        _ => Ok(()),
+    }
 }
 
 /// Applies `change` to the index and the model, which must agree on its
@@ -408,12 +415,18 @@ fn one_round<I: SearchIndex>(round: u64, writers: usize) -> Result<(), String> {
                 })
             })
             .collect();
-        let merger = scope.spawn(|| {
-            while !done.load(Ordering::Acquire) {
-                index.merge();
-                thread::yield_now();
-            }
-        });
+        // Two mergers: a merge may be called from any thread, and two at
+        // once must not bring back what the other dropped.
+        let mergers: Vec<_> = (0..2)
+            .map(|_| {
+                scope.spawn(|| {
+                    while !done.load(Ordering::Acquire) {
+                        index.merge();
+                        thread::yield_now();
+                    }
+                })
+            })
+            .collect();
         let searchers: Vec<_> = (0..2)
             .map(|s| {
                 let (index, queries, done, searches) = (&index, &queries, &done, &searches);
@@ -444,9 +457,11 @@ fn one_round<I: SearchIndex>(round: u64, writers: usize) -> Result<(), String> {
                     .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
             })
             .collect();
-        merger
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        for merger in mergers {
+            merger
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        }
         let seen: Vec<Vec<Seen>> = searchers
             .into_iter()
             .map(|s| {
@@ -694,7 +709,15 @@ pub fn read_your_writes<I: SearchIndex>() -> Result<(), String> {
 
     // Nothing will publish this one: the wait must give up on time.
     let start = Instant::now();
+    let now = index.reader().seq();
     match index.wait_for(seq + 1000, Duration::from_millis(50)) {
+        Err(timed_out) if timed_out.wanted != seq + 1000 || timed_out.visible != now => {
+            Err(bugs::WRONG_ANSWER.says(format!(
+                "wait_for({}) gave up saying {timed_out:?}, but searches could see change {now}: \
+                 TimedOut names the change waited for and the last one visible",
+                seq + 1000
+            )))
+        }
         Err(_) if start.elapsed() < Duration::from_secs(10) => Ok(()),
         Err(_) => Err(bugs::WRONG_ANSWER.says(format!(
             "a wait of 50 ms for a change never made took {} s",
