@@ -23,6 +23,18 @@ if [ -z "$browser" ]; then
     exit 1
 fi
 
+# --headless: Debian's full `chromium` otherwise looks for a display and dies
+# (exit 1 with 148, a segfault with 156 on CI); the headless shell ignores it.
+# No background networking: this machine's closed network refuses it. A
+# fresh profile, so that no earlier run's state leaks in.
+profile=$(mktemp -d)
+trap 'rm -rf "$profile"' EXIT
+browse() {
+    timeout 60 "$browser" --headless --no-sandbox --disable-gpu --no-first-run \
+        --disable-background-networking --disable-component-update --disable-sync \
+        --user-data-dir="$profile" --hide-scrollbars "$@"
+}
+
 mdbook build book >/dev/null
 html=book/book/html
 out=target/book-screenshots
@@ -43,10 +55,11 @@ for page in "${pages[@]}"; do
         failed=1
         continue
     fi
-    "$browser" --no-sandbox --hide-scrollbars --window-size=1200,2000 \
-        --screenshot="$out/$page.png" "file://$file" >/dev/null 2>&1
-    dom=$("$browser" --no-sandbox --dump-dom "file://$file" 2>/dev/null)
     problems=()
+    rm -f "$out/$page.png"
+    browse --window-size=1200,2000 --screenshot="$out/$page.png" "file://$file" >/dev/null 2>&1 ||
+        problems+=("$browser exited with $? taking the screenshot")
+    dom=$(browse --dump-dom "file://$file" 2>/dev/null) || problems+=("$browser exited with $? dumping the page")
     [ -s "$out/$page.png" ] || problems+=("no screenshot")
     grep -q 'class="sidebar' <<<"$dom" || problems+=("no sidebar")
     grep -qE 'class="(mobile-)?nav-chapters' <<<"$dom" || problems+=("no previous/next links")
