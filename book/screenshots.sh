@@ -26,13 +26,29 @@ fi
 # --headless: Debian's full `chromium` otherwise looks for a display and dies
 # (exit 1 with 148, a segfault with 156 on CI); the headless shell ignores it.
 # No background networking: this machine's closed network refuses it. A
-# fresh profile, so that no earlier run's state leaks in.
-profile=$(mktemp -d)
-trap 'rm -rf "$profile"' EXIT
+# fresh profile per run, so that no run meets another's profile lock.
+#
+#   browse OUT ARGS...   runs the browser with ARGS, its stdout into OUT
+#
+# A browser killed by a signal (exit above 128) is tried again, twice: it
+# crashed, which says nothing about the page (seen on CI: a segfault on
+# one page of forty, gone on the next run).
 browse() {
-    timeout 60 "$browser" --headless --no-sandbox --disable-gpu --no-first-run \
-        --disable-background-networking --disable-component-update --disable-sync \
-        --user-data-dir="$profile" --hide-scrollbars "$@"
+    local out=$1 status=0 attempt profile
+    shift
+    for attempt in 1 2 3; do
+        profile=$(mktemp -d)
+        status=0
+        timeout 60 "$browser" --headless --no-sandbox --disable-gpu --no-first-run \
+            --disable-background-networking --disable-component-update --disable-sync \
+            --user-data-dir="$profile" --hide-scrollbars "$@" >"$out" 2>/dev/null || status=$?
+        rm -rf "$profile"
+        if [ "$status" -le 128 ] || [ "$status" -eq 124 ]; then
+            break
+        fi
+        echo "  $browser crashed (exit $status), attempt $attempt of 3" >&2
+    done
+    return "$status"
 }
 
 mdbook build book >/dev/null
@@ -48,6 +64,8 @@ else
 fi
 
 failed=0
+dom_file=$(mktemp)
+trap 'rm -f "$dom_file"' EXIT
 for page in "${pages[@]}"; do
     file="$PWD/$html/$page.html"
     if [ ! -f "$file" ]; then
@@ -57,9 +75,10 @@ for page in "${pages[@]}"; do
     fi
     problems=()
     rm -f "$out/$page.png"
-    browse --window-size=1200,2000 --screenshot="$out/$page.png" "file://$file" >/dev/null 2>&1 ||
+    browse /dev/null --window-size=1200,2000 --screenshot="$out/$page.png" "file://$file" ||
         problems+=("$browser exited with $? taking the screenshot")
-    dom=$(browse --dump-dom "file://$file" 2>/dev/null) || problems+=("$browser exited with $? dumping the page")
+    browse "$dom_file" --dump-dom "file://$file" || problems+=("$browser exited with $? dumping the page")
+    dom=$(cat "$dom_file")
     [ -s "$out/$page.png" ] || problems+=("no screenshot")
     grep -q 'class="sidebar' <<<"$dom" || problems+=("no sidebar")
     grep -qE 'class="(mobile-)?nav-chapters' <<<"$dom" || problems+=("no previous/next links")
