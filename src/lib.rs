@@ -4,6 +4,7 @@
 //! workflow (`concur list`, `check`, `hint`, ...); and the registry of
 //! exercises every list of them derives from.
 
+pub mod cluster;
 pub mod registry;
 pub mod sweep;
 pub mod workflow;

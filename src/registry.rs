@@ -114,6 +114,15 @@ pub const EXERCISES: &[Exercise] = &[
         kind: Kind::Exercise,
     },
     Exercise {
+        name: "search-cluster",
+        question: "A search cluster: scatter-gather with deadlines, retries and hedging while shards fail",
+        chapter: "search-cluster.md",
+        solution: &["src/scatter.rs"],
+        sweep: None,
+        python: None,
+        kind: Kind::Exercise,
+    },
+    Exercise {
         name: "print-in-order",
         question: "Print in Order: three threads, one order, and a waiter that sleeps",
         chapter: "print-in-order.md",

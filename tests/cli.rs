@@ -756,7 +756,7 @@ fn search_ranks_by_bm25_and_any_shard_count_answers_the_same() {
 /// The shipped corpus, split over three shards, answers as one index:
 /// the same documents in the same order, scores equal to 1e-9 relative.
 #[test]
-fn search_on_the_shipped_corpus_answers_the_same_with_one_and_three_shards() {
+fn search_on_the_shipped_corpus_answers_the_same_with_one_and_three_shards_and_as_processes() {
     let corpus = concat!(env!("CARGO_MANIFEST_DIR"), "/data/kjv.txt");
     let verses: Vec<&str> = include_str!("../data/kjv.txt").lines().collect();
     assert_eq!(verses.len(), 31_102, "every verse of the King James Bible");
@@ -773,15 +773,31 @@ fn search_on_the_shipped_corpus_answers_the_same_with_one_and_three_shards() {
         queries.push_str(&picked.join(" "));
         queries.push('\n');
     }
-    let run = |shards: &str| {
-        let out = concur_with_stdin(
-            &["search", "--corpus", corpus, "--shards", shards],
-            queries.as_bytes(),
-        );
+    let run = |more: &[&str]| {
+        let args = [&["search", "--corpus", corpus][..], more].concat();
+        let out = concur_with_stdin(&args, queries.as_bytes());
         assert!(out.status.success(), "{}", text(&out.stderr));
-        answers(&out)
+        out
     };
-    let (one, three) = (run("1"), run("3"));
+    let three_out = run(&["--shards", "3"]);
+    let (one, three) = (answers(&run(&["--shards", "1"])), answers(&three_out));
+    // The cluster: shard processes over HTTP answer exactly what in-process
+    // shards do (the same integer statistics, the same scoring code, and
+    // serde_json's float_roundtrip reads back the f64 it wrote).
+    let processes = run(&["--shards", "3", "--replicas", "2", "--processes"]);
+    for (number, (a, b)) in text(&three_out.stdout)
+        .lines()
+        .zip(text(&processes.stdout).lines())
+        .enumerate()
+    {
+        assert_eq!(
+            a,
+            b,
+            "query {} answered differently by shard processes",
+            number + 1
+        );
+    }
+    assert_eq!(text(&processes.stdout).lines().count(), 300);
     assert_eq!(one.len(), 300);
     let mut hits = 0;
     for (a, b) in one.iter().zip(&three) {

@@ -92,6 +92,9 @@ classes! {
     MISSED_TERMINATION = ("missed termination", 4, "Missed termination");
     /// A waiter asleep for a signal already sent, or sent to another.
     LOST_WAKEUP = ("lost wake-up", 4, "Lost wake-up");
+    /// An answer that came after its deadline, or never: a wait on a
+    /// remote call with no time limit.
+    MISSED_DEADLINE = ("missed deadline", 4, "Missed deadline");
     /// A read-modify-write in two steps: another thread's write is lost.
     LOST_UPDATE = ("lost update", 5, "Lost update");
     /// "If absent, insert" in two steps: both threads act.
@@ -110,18 +113,30 @@ classes! {
     ORDER_VIOLATED = ("order violated", 5, "Order violated");
     /// A waiter that woke and went on without checking its condition.
     UNCHECKED_WAKEUP = ("unchecked wake-up", 5, "Unchecked wake-up");
+    /// An answer without some shards that does not say so.
+    PARTIAL_AS_WHOLE = ("partial answer reported whole", 5, "Partial answer reported whole");
+    /// A request that is not idempotent, retried and applied again.
+    APPLIED_TWICE = ("applied twice", 5, "Applied twice");
     /// Stopped while another worker could still find more work.
     PREMATURE_TERMINATION = ("premature termination", 6, "Premature termination");
     /// No bound on work a hostile input can make unbounded.
     UNBOUNDED_FRONTIER = ("unbounded frontier", 6, "Unbounded frontier");
     /// A stated resource bound (threads, requests in flight, memory) exceeded.
     BOUND_EXCEEDED = ("bound exceeded", 6, "Bound exceeded");
+    /// A shard left out of an answer though a replica of it could answer.
+    NEEDLESS_PARTIAL = ("needless partial answer", 6, "Needless partial answer");
+    /// Work whose result nobody wants any more, still running.
+    UNCANCELLED = ("uncancelled request", 6, "Uncancelled request");
     /// Correct, but one thread did the work of all.
     NO_PARALLELISM = ("no parallelism", 7, "No parallelism");
     /// A map that claims stripes but serialises on one lock.
     NO_STRIPING = ("no striping", 7, "No striping");
     /// Correct, but a waiting thread spins on a core instead of sleeping.
     BUSY_WAIT = ("busy-waiting", 7, "Busy-waiting");
+    /// Correct, but a query waits for the slowest replica it asked.
+    SLOW_TAIL = ("unhedged slow tail", 7, "Unhedged slow tail");
+    /// Correct, but one replica gets the requests its peers should share.
+    HOT_REPLICA = ("hot replica", 7, "Hot replica");
 }
 
 /// The class a failure message names: the one named earliest in it (a

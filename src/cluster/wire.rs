@@ -1,0 +1,35 @@
+//! What shard processes and the coordinator say to each other over HTTP:
+//! JSON bodies, one type per request and answer. A shard answers a body it
+//! cannot read with 400 and the reason.
+
+use search_cluster::{AddKey, DocId, Seq, Stats};
+
+/// `POST /stats`: BM25's statistics of the shard for the query's terms.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+pub struct StatsRequest {
+    pub query: String,
+}
+
+/// `POST /search`: the shard's top `k`, scored with the collection's
+/// `stats`. Answers a list of `{"doc", "score"}`, ranked.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+pub struct SearchRequest {
+    pub query: String,
+    pub stats: Stats,
+    pub k: usize,
+}
+
+/// `POST /add`: document `id` (replacing any with that id), once per key.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+pub struct AddRequest {
+    pub key: AddKey,
+    pub id: DocId,
+    pub text: String,
+}
+
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+pub struct AddAnswer {
+    /// The change's number on this replica; a repeated key answers the
+    /// first time's.
+    pub seq: Seq,
+}
