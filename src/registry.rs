@@ -118,7 +118,7 @@ pub const EXERCISES: &[Exercise] = &[
         question: "A search cluster: scatter-gather with deadlines, retries and hedging while shards fail",
         chapter: "search-cluster.md",
         solution: &["src/scatter.rs"],
-        sweep: None,
+        sweep: Some(&sweep::search_cluster::SWEEP),
         python: None,
         kind: Kind::Exercise,
     },

@@ -4,7 +4,6 @@
 //! above it). Correctness only: how fast hedging makes the tail is the
 //! bench's business, not a test's.
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -71,25 +70,9 @@ impl Rig {
             .enable_all()
             .build()
             .unwrap();
-        let proxies: Vec<Vec<Proxy>> = runtime.block_on(async {
-            let mut proxies = Vec::new();
-            for shard in &processes.addresses {
-                let mut row = Vec::new();
-                for address in shard {
-                    let target: SocketAddr = address.trim_start_matches("http://").parse().unwrap();
-                    row.push(Proxy::start(target).await.unwrap());
-                }
-                proxies.push(row);
-            }
-            proxies
-        });
-        let addresses = (proxies.iter())
-            .map(|row| {
-                row.iter()
-                    .map(|p| format!("http://{}", p.address))
-                    .collect()
-            })
-            .collect();
+        let (proxies, addresses) = runtime
+            .block_on(Proxy::in_front_of(&processes.addresses))
+            .expect("a proxy before every replica");
         let coordinator =
             ScatterGather::new(Arc::new(HttpCluster::new(addresses)), Options { hedging });
         let expected = Sharded::<SegmentIndex>::new(1, corpus::tokenizer(&text));

@@ -75,6 +75,31 @@ impl Proxy {
         })
     }
 
+    /// A proxy in front of each of `addresses` (`http://127.0.0.1:PORT`,
+    /// by shard and replica), and the addresses that reach the proxies.
+    pub async fn in_front_of(
+        addresses: &[Vec<String>],
+    ) -> Result<(Vec<Vec<Proxy>>, Vec<Vec<String>>)> {
+        let mut proxies = Vec::new();
+        for shard in addresses {
+            let mut row = Vec::new();
+            for address in shard {
+                let target: SocketAddr = (address.trim_start_matches("http://").parse())
+                    .with_context(|| format!("not an address: {address}"))?;
+                row.push(Proxy::start(target).await?);
+            }
+            proxies.push(row);
+        }
+        let through = (proxies.iter())
+            .map(|row: &Vec<Proxy>| {
+                row.iter()
+                    .map(|p| format!("http://{}", p.address))
+                    .collect()
+            })
+            .collect();
+        Ok((proxies, through))
+    }
+
     pub fn set(&self, fault: ProxyFault) {
         *self.fault.lock() = fault;
     }

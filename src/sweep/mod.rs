@@ -15,6 +15,7 @@ pub mod hashmap;
 pub mod inverted_index;
 mod measure;
 mod report;
+pub mod search_cluster;
 pub mod segment;
 pub mod spin_lock;
 pub mod thread_pool;

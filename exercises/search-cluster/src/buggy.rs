@@ -46,6 +46,19 @@ pub enum Flaw {
     /// Makes a new add key for every attempt, so a replica that applied
     /// an add and lost the answer applies the retry too.
     NewKeyPerAttempt,
+    /// Asks the shards one after another, each under the deadline.
+    AsksShardsInTurn,
+    /// Sends the search to every shard, even one that missed the
+    /// statistics round, and counts as missing only the search's.
+    SearchesEveryShard,
+    /// Makes the add key from the document, so a later add of an earlier
+    /// text is taken for a retry and not applied.
+    KeysFromContent,
+    /// Lets go of the outstanding count as soon as it is taken: replicas
+    /// take turns, and a slow one gets its full share.
+    TakesTurns,
+    /// Sends the hedge to the replica that is already slow.
+    HedgesSameReplica,
 }
 
 /// The reference with `FLAW`.
@@ -57,7 +70,7 @@ pub struct Flawed<C, const FLAW: u8> {
     keys: AtomicU64,
 }
 
-const FLAWS: [Flaw; 10] = [
+const FLAWS: [Flaw; 15] = [
     Flaw::PerShardIdf,
     Flaw::MergeDropsTies,
     Flaw::WaitsForever,
@@ -68,6 +81,11 @@ const FLAWS: [Flaw; 10] = [
     Flaw::UncancelledHedge,
     Flaw::LeaksOutstanding,
     Flaw::NewKeyPerAttempt,
+    Flaw::AsksShardsInTurn,
+    Flaw::SearchesEveryShard,
+    Flaw::KeysFromContent,
+    Flaw::TakesTurns,
+    Flaw::HedgesSameReplica,
 ];
 
 macro_rules! zoo {
@@ -99,6 +117,17 @@ zoo! {
     LeaksOutstanding = LeaksOutstanding;
     /// Retries an add under a new key: applied twice.
     NewKeyPerAttempt = NewKeyPerAttempt;
+    /// Asks one shard after another: slow, and a hung shard starves the
+    /// rest.
+    AsksShardsInTurn = AsksShardsInTurn;
+    /// Merges a shard that missed the statistics, and calls it whole.
+    SearchesEveryShard = SearchesEveryShard;
+    /// Keys adds by their content: a document put back is not applied.
+    KeysFromContent = KeysFromContent;
+    /// Takes turns between replicas, however slow one is.
+    TakesTurns = TakesTurns;
+    /// Hedges to the same slow replica.
+    HedgesSameReplica = HedgesSameReplica;
 }
 
 type Call<T> = Pin<Box<dyn Future<Output = Result<T, CallError>> + Send>>;
@@ -106,6 +135,19 @@ type Call<T> = Pin<Box<dyn Future<Output = Result<T, CallError>> + Send>>;
 impl<C: Cluster, const FLAW: u8> Flawed<C, FLAW> {
     fn flaw(&self) -> Flaw {
         FLAWS[FLAW as usize]
+    }
+
+    /// Every future's output, all at once, or (the flaw) one after another.
+    async fn each<F: Future>(&self, futures: impl IntoIterator<Item = F>) -> Vec<F::Output> {
+        if self.flaw() == Flaw::AsksShardsInTurn {
+            let mut outputs = Vec::new();
+            for future in futures {
+                outputs.push(future.await);
+            }
+            outputs
+        } else {
+            join_all(futures).await
+        }
     }
 
     async fn within<T>(&self, deadline: Instant, work: impl Future<Output = T>) -> Result<T, ()> {
@@ -128,7 +170,9 @@ impl<C: Cluster, const FLAW: u8> Flawed<C, FLAW> {
         let mut tried = 0u64;
         let mut hedged = false;
         let mut last_start = Instant::now();
-        let start = |replica: usize| -> Pin<Box<dyn Future<Output = _> + Send>> {
+        // An attempt holds its replica's count (where the flaw keeps one)
+        // until it is dropped, as the reference's does.
+        let start = |(replica, counted): (usize, Option<crate::Outstanding>)| -> Pin<Box<dyn Future<Output = _> + Send>> {
             let work = call(replica);
             match self.flaw() {
                 Flaw::UncancelledHedge => {
@@ -153,27 +197,34 @@ impl<C: Cluster, const FLAW: u8> Flawed<C, FLAW> {
                 }
                 _ => {
                     let started = Instant::now();
-                    Box::pin(async move { (work.await, started.elapsed()) })
+                    Box::pin(async move {
+                        let result = work.await;
+                        drop(counted);
+                        (result, started.elapsed())
+                    })
                 }
             }
         };
-        let pick = |tried: u64| -> Option<usize> {
+        let pick = |tried: u64| -> Option<(usize, Option<crate::Outstanding>)> {
             match self.flaw() {
-                Flaw::AlwaysFirstReplica => {
-                    (0..self.cluster.replicas()).find(|r| tried & (1 << r) == 0)
-                }
+                Flaw::AlwaysFirstReplica => (0..self.cluster.replicas())
+                    .find(|r| tried & (1 << r) == 0)
+                    .map(|r| (r, None)),
                 Flaw::LeaksOutstanding => (0..self.cluster.replicas())
                     .filter(|r| tried & (1 << r) == 0)
-                    .min_by_key(|&r| leaky[r].load(Ordering::Relaxed)),
-                // The reference's choice; the count it takes is let go at
-                // once, as only the choice matters here.
-                _ => replicas.pick(tried).map(|o| o.replica),
+                    .min_by_key(|&r| leaky[r].load(Ordering::Relaxed))
+                    .map(|r| (r, None)),
+                // The count is let go at once: every replica looks idle,
+                // and the choice only takes turns.
+                Flaw::TakesTurns => replicas.pick(tried).map(|o| (o.replica, None)),
+                _ => replicas.pick(tried).map(|o| (o.replica, Some(o))),
             }
         };
         let mut backoff = Duration::from_millis(2);
+        let mut first = 0;
         loop {
             if attempts.is_empty() {
-                let Some(replica) = pick(tried) else {
+                let Some((replica, counted)) = pick(tried) else {
                     if self.flaw() == Flaw::NoRetry {
                         return Err(());
                     }
@@ -184,7 +235,8 @@ impl<C: Cluster, const FLAW: u8> Flawed<C, FLAW> {
                 };
                 tried |= 1 << replica;
                 last_start = Instant::now();
-                attempts.push(start(replica));
+                first = replica;
+                attempts.push(start((replica, counted)));
             }
             let hedge_after = match self.flaw() {
                 Flaw::HedgesEverything => Duration::ZERO,
@@ -206,9 +258,11 @@ impl<C: Cluster, const FLAW: u8> Flawed<C, FLAW> {
                 },
                 () = sleep_until(hedge_at) => {
                     hedged = true;
-                    if let Some(replica) = pick(tried) {
+                    if self.flaw() == Flaw::HedgesSameReplica {
+                        attempts.push(start((first, None)));
+                    } else if let Some((replica, counted)) = pick(tried) {
                         tried |= 1 << replica;
-                        attempts.push(start(replica));
+                        attempts.push(start((replica, counted)));
                     }
                 }
             }
@@ -249,8 +303,9 @@ impl<C: Cluster, const FLAW: u8> Coordinator<C> for Flawed<C, FLAW> {
         };
         let now = Instant::now();
         let halfway = now + query.deadline.saturating_duration_since(now) / 2;
-        let stats =
-            join_all((0..shards).map(|s| self.within(halfway, self.ask(s, stats_of(s))))).await;
+        let stats = self
+            .each((0..shards).map(|s| self.within(halfway, self.ask(s, stats_of(s)))))
+            .await;
         let stats: Vec<Option<Stats>> = stats
             .into_iter()
             .map(|s| s.ok().and_then(Result::ok))
@@ -259,7 +314,10 @@ impl<C: Cluster, const FLAW: u8> Coordinator<C> for Flawed<C, FLAW> {
         for shard_stats in stats.iter().flatten() {
             total.add(shard_stats);
         }
-        let answered: Vec<ShardId> = (0..shards).filter(|&s| stats[s].is_some()).collect();
+        let answered: Vec<ShardId> = match self.flaw() {
+            Flaw::SearchesEveryShard => (0..shards).collect(),
+            _ => (0..shards).filter(|&s| stats[s].is_some()).collect(),
+        };
         let search_of = |shard: ShardId| {
             let stats = match self.flaw() {
                 Flaw::PerShardIdf => stats[shard].clone().unwrap_or_default(),
@@ -277,17 +335,22 @@ impl<C: Cluster, const FLAW: u8> Coordinator<C> for Flawed<C, FLAW> {
                 Box::pin(async move { cluster.search(shard, r, &text, &stats, k).await })
             }
         };
-        let lists = join_all(
-            answered
-                .iter()
-                .map(|&s| self.within(query.deadline, self.ask(s, search_of(s)))),
-        )
-        .await;
+        let lists = self
+            .each(
+                answered
+                    .iter()
+                    .copied()
+                    .map(|s| self.within(query.deadline, self.ask(s, search_of(s)))),
+            )
+            .await;
         let lists: Vec<Option<Vec<Hit>>> = lists
             .into_iter()
             .map(|l| l.ok().and_then(Result::ok))
             .collect();
-        let mut missing: Vec<ShardId> = (0..shards).filter(|&s| stats[s].is_none()).collect();
+        let mut missing: Vec<ShardId> = match self.flaw() {
+            Flaw::SearchesEveryShard => Vec::new(),
+            _ => (0..shards).filter(|&s| stats[s].is_none()).collect(),
+        };
         missing.extend(
             answered
                 .iter()
@@ -320,7 +383,12 @@ impl<C: Cluster, const FLAW: u8> Coordinator<C> for Flawed<C, FLAW> {
 
     async fn add(&self, id: DocId, text: String, deadline: Instant) -> Result<Added, AddFailed> {
         let shard = shard_of(id, self.shards.len());
-        let key = self.keys.fetch_add(1, Ordering::Relaxed);
+        let key = match self.flaw() {
+            Flaw::KeysFromContent => {
+                std::hash::BuildHasher::hash_one(&std::hash::BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default(), (id, &text))
+            }
+            _ => self.keys.fetch_add(1, Ordering::Relaxed),
+        };
         let text = text.as_str();
         let seqs: Vec<Option<Seq>> =
             join_all((0..self.cluster.replicas()).map(|replica| async move {

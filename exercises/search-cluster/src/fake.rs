@@ -46,6 +46,11 @@ pub enum Fault {
     /// Answers statistics, and dies when a search comes: a process killed
     /// between a query's two phases.
     DiesOnSearch,
+    /// Statistics calls wait `delay` more; searches do not: a shard that
+    /// misses the first round and would answer the second.
+    SlowStats {
+        delay: Duration,
+    },
 }
 
 /// The documents of one shard and what happens to calls on the way in.
@@ -58,6 +63,11 @@ pub struct FakeReplica {
     /// Calls received: numbers the calls for `one_in` and the jitter.
     calls: AtomicU64,
     in_flight: AtomicUsize,
+    /// The requests in flight now, by what they ask, and how often one
+    /// came while the same was already in flight here: a hedge sent to
+    /// the replica it should have gone around.
+    asking: Mutex<HashMap<String, usize>>,
+    repeats: AtomicU64,
     /// Adds applied, by key: a repeated key is answered, not applied.
     applied: Mutex<HashMap<AddKey, Seq>>,
     seq: AtomicU64,
@@ -104,6 +114,8 @@ impl FakeCluster {
                         jitter,
                         calls: AtomicU64::new(0),
                         in_flight: AtomicUsize::new(0),
+                        asking: Mutex::new(HashMap::new()),
+                        repeats: AtomicU64::new(0),
                         applied: Mutex::new(HashMap::new()),
                         seq: AtomicU64::new(0),
                     })
@@ -131,6 +143,12 @@ impl FakeCluster {
     pub fn calls(&self) -> u64 {
         self.all().map(FakeReplica::calls).sum()
     }
+
+    /// Calls that came to a replica already working on the same request,
+    /// over the whole cluster.
+    pub fn repeats(&self) -> u64 {
+        self.all().map(|r| r.repeats.load(Ordering::SeqCst)).sum()
+    }
 }
 
 impl FakeReplica {
@@ -151,9 +169,16 @@ impl FakeReplica {
         self.seq.load(Ordering::SeqCst)
     }
 
-    /// Runs `work` as the fault says, after the replica's latency.
-    async fn serve<T>(&self, work: impl FnOnce(&Self) -> T) -> Result<T, CallError> {
+    /// Runs `work` (which asks `what`) as the fault says, after the
+    /// replica's latency and `extra`.
+    async fn serve<T>(
+        &self,
+        what: String,
+        extra: Duration,
+        work: impl FnOnce(&Self) -> T,
+    ) -> Result<T, CallError> {
         let _in_flight = InFlight::count(&self.in_flight);
+        let _asking = Asking::count(self, what);
         let n = self.calls.fetch_add(1, Ordering::SeqCst);
         let fault = *self.fault.lock();
         match fault {
@@ -164,7 +189,7 @@ impl FakeReplica {
         // A spread of times, the same on every run: n times a large odd
         // number, modulo 1000, walks over the thousandths of `jitter`.
         let spread = (n.wrapping_mul(2_654_435_761) % 1000) as u32;
-        let mut delay = self.latency + self.jitter * spread / 1000;
+        let mut delay = self.latency + self.jitter * spread / 1000 + extra;
         if let Fault::Slow {
             delay: extra,
             one_in,
@@ -244,9 +269,13 @@ impl Cluster for FakeCluster {
 
     async fn stats(&self, shard: ShardId, replica: usize, query: &str) -> Result<Stats, CallError> {
         let terms = query_terms(query);
-        self.replicas[shard][replica]
-            .serve(|r| r.stats_now(&terms))
-            .await
+        let replica = &self.replicas[shard][replica];
+        let extra = match *replica.fault.lock() {
+            Fault::SlowStats { delay } => delay,
+            _ => Duration::ZERO,
+        };
+        let what = format!("stats {query}");
+        replica.serve(what, extra, |r| r.stats_now(&terms)).await
     }
 
     async fn search(
@@ -262,7 +291,10 @@ impl Cluster for FakeCluster {
         if *replica.fault.lock() == Fault::DiesOnSearch {
             replica.set(Fault::Dead);
         }
-        replica.serve(|r| r.search_now(&terms, stats, k)).await?
+        let what = format!("search {query} {k}");
+        replica
+            .serve(what, Duration::ZERO, |r| r.search_now(&terms, stats, k))
+            .await?
     }
 
     async fn add(
@@ -274,8 +306,38 @@ impl Cluster for FakeCluster {
         text: &str,
     ) -> Result<Seq, CallError> {
         self.replicas[shard][replica]
-            .serve(|r| r.add_now(key, id, text))
+            .serve(format!("add {key}"), Duration::ZERO, |r| {
+                r.add_now(key, id, text)
+            })
             .await
+    }
+}
+
+/// Counts a request in flight at a replica by what it asks, until dropped.
+struct Asking<'a>(&'a FakeReplica, String);
+
+impl<'a> Asking<'a> {
+    fn count(replica: &'a FakeReplica, what: String) -> Self {
+        let mut asking = replica.asking.lock();
+        let now = asking.entry(what.clone()).or_insert(0);
+        if *now > 0 {
+            replica.repeats.fetch_add(1, Ordering::SeqCst);
+        }
+        *now += 1;
+        drop(asking);
+        Self(replica, what)
+    }
+}
+
+impl Drop for Asking<'_> {
+    fn drop(&mut self) {
+        let mut asking = self.0.asking.lock();
+        if let Some(now) = asking.get_mut(&self.1) {
+            *now -= 1;
+            if *now == 0 {
+                asking.remove(&self.1);
+            }
+        }
     }
 }
 

@@ -182,9 +182,10 @@ pub trait Cluster: Send + Sync + 'static {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Options {
     /// Send a second copy of a shard's request to another replica when the
-    /// first has not answered by the shard's recent p95 latency (after
-    /// [`HEDGE_BEFORE_SAMPLES`] while there are fewer than [`MIN_SAMPLES`]
-    /// answers to take it from), and take whichever answers first.
+    /// first has not answered by [`Latencies::hedge_after`] (a tick past
+    /// the shard's recent p95 latency, or [`HEDGE_BEFORE_SAMPLES`] while
+    /// there are fewer than [`MIN_SAMPLES`] answers to take it from), and
+    /// take whichever answers first.
     pub hedging: bool,
 }
 

@@ -6,8 +6,9 @@ mod suite;
 use kit::bugs;
 use kit::stress::assert_caught;
 use search_cluster::buggy::{
-    AlwaysFirstReplica, HedgesEverything, LeaksOutstanding, MergeDropsTies, NewKeyPerAttempt,
-    NoRetry, PartialAsWhole, PerShardIdf, UncancelledHedge, WaitsForever,
+    AlwaysFirstReplica, AsksShardsInTurn, HedgesEverything, HedgesSameReplica, KeysFromContent,
+    LeaksOutstanding, MergeDropsTies, NewKeyPerAttempt, NoRetry, PartialAsWhole, PerShardIdf,
+    SearchesEveryShard, TakesTurns, UncancelledHedge, WaitsForever,
 };
 use search_cluster::fake::FakeCluster;
 
@@ -90,6 +91,46 @@ fn retrying_an_add_under_a_new_key_is_caught() {
     assert_caught(
         bugs::APPLIED_TWICE,
         suite::adds_apply_once::<NewKeyPerAttempt<Fake>>,
+    );
+}
+
+#[test]
+fn asking_shards_in_turn_is_caught() {
+    assert_caught(
+        bugs::NO_PARALLELISM,
+        suite::answers_as_one_index::<AsksShardsInTurn<Fake>>,
+    );
+}
+
+#[test]
+fn searching_a_shard_that_missed_the_statistics_is_caught() {
+    assert_caught(
+        bugs::PARTIAL_AS_WHOLE,
+        suite::leaves_out_a_shard_that_misses_a_round::<SearchesEveryShard<Fake>>,
+    );
+}
+
+#[test]
+fn add_keys_made_from_the_document_are_caught() {
+    assert_caught(
+        bugs::LOST_UPDATE,
+        suite::adds_apply_once::<KeysFromContent<Fake>>,
+    );
+}
+
+#[test]
+fn taking_turns_whatever_the_load_is_caught() {
+    assert_caught(
+        bugs::HOT_REPLICA,
+        suite::spreads_load_over_replicas::<TakesTurns<Fake>>,
+    );
+}
+
+#[test]
+fn hedging_to_the_same_replica_is_caught() {
+    assert_caught(
+        bugs::SLOW_TAIL,
+        suite::hedges_cut_the_slow_tail::<HedgesSameReplica<Fake>>,
     );
 }
 

@@ -32,8 +32,8 @@ macro_rules! conformance {
             }
 
             #[test]
-            fn leaves_a_shard_killed_mid_query_out() {
-                pass(suite::leaves_a_shard_killed_mid_query_out::<Tested>);
+            fn leaves_out_a_shard_that_misses_a_round() {
+                pass(suite::leaves_out_a_shard_that_misses_a_round::<Tested>);
             }
 
             #[test]

@@ -19,6 +19,11 @@ use search_cluster::{Answer, Coordinator, DocId, Hit, Options, Query, ShardId, S
 use tokio::time::{Duration, Instant, sleep, timeout_at};
 
 pub const SHARDS: usize = 3;
+/// The slowest a healthy fake call is: 1 ms and up to 1 ms of jitter.
+const SLOWEST_CALL: Duration = Duration::from_millis(2);
+/// A healthy query: two rounds, each as slow as its slowest call, and a
+/// tick to spare.
+const ONE_QUERY: Duration = Duration::from_millis(5);
 pub const REPLICAS: usize = 2;
 
 /// The suite's corpus: words of a small vocabulary, a term that only one
@@ -250,6 +255,7 @@ pub fn answers_as_one_index<T: Coordinator<FakeCluster>>() -> Result<(), String>
                     } else {
                         "all replicas healthy"
                     };
+                    let started = Instant::now();
                     answered(
                         &coordinator,
                         query(text, k, Duration::from_secs(1)),
@@ -258,6 +264,17 @@ pub fn answers_as_one_index<T: Coordinator<FakeCluster>>() -> Result<(), String>
                         why,
                     )
                     .await?;
+                    let took = started.elapsed();
+                    if took > ONE_QUERY {
+                        return Err(bugs::NO_PARALLELISM.says(format!(
+                            "query {text:?} ({why}) took {} ms, and every call answers within {} ms: \
+                             two rounds of calls to all shards at once take at most {} ms; were the \
+                             shards asked one after another? Ask them all at once (join_all)",
+                            took.as_millis(),
+                            SLOWEST_CALL.as_millis(),
+                            ONE_QUERY.as_millis()
+                        )));
+                    }
                 }
             }
             nothing_left_running(&cluster, "the last answer").await?;
@@ -340,28 +357,39 @@ pub fn leaves_a_dead_shard_out_in_time<T: Coordinator<FakeCluster>>() -> Result<
     })
 }
 
-/// Shards that die between the two phases: they gave their statistics and
-/// never answer the search.
-pub fn leaves_a_shard_killed_mid_query_out<T: Coordinator<FakeCluster>>() -> Result<(), String> {
+/// Shards that miss one round of a query: one that dies between the two
+/// rounds (it gave its statistics and never answers the search), and one
+/// whose statistics come too late while it would answer the search. Each
+/// is left out, and the answer says so; the first is the first shard, so
+/// that asking shards one after another leaves the others no time.
+pub fn leaves_out_a_shard_that_misses_a_round<T: Coordinator<FakeCluster>>() -> Result<(), String> {
     paused(async {
         let corpus = corpus();
         let cluster = cluster(&corpus);
         let coordinator = T::new(Arc::clone(&cluster), Options { hedging: true });
         for text in ["apple", "north apple", "twin star"] {
             for r in 0..REPLICAS {
-                cluster.replica(2, r).set(Fault::DiesOnSearch);
+                cluster.replica(0, r).set(Fault::DiesOnSearch);
             }
-            let want = expected(&corpus, text, 10, &[2], &[]);
-            let why = "shard 2 killed after it gave its statistics";
-            answered(
-                &coordinator,
-                query(text, 10, Duration::from_millis(50)),
-                &[2],
-                &want,
-                why,
-            )
-            .await?;
+            let want = expected(&corpus, text, 10, &[0], &[]);
+            let why = "shard 0 killed after it gave its statistics";
+            let query = query(text, 10, Duration::from_millis(50));
+            answered(&coordinator, query, &[0], &want, why).await?;
             nothing_left_running(&cluster, "an answer without the killed shard").await?;
+        }
+        let cluster = self::cluster(&corpus);
+        let coordinator = T::new(Arc::clone(&cluster), Options { hedging: true });
+        for r in 0..REPLICAS {
+            cluster.replica(1, r).set(Fault::SlowStats {
+                delay: Duration::from_millis(200),
+            });
+        }
+        for text in ["apple", "north apple", "twin star"] {
+            let want = expected(&corpus, text, 10, &[1], &[1]);
+            let why = "shard 1's statistics 200 ms late, its searches on time";
+            let query = query(text, 10, Duration::from_millis(50));
+            answered(&coordinator, query, &[1], &want, why).await?;
+            nothing_left_running(&cluster, "an answer without the late shard").await?;
         }
         Ok(())
     })
@@ -517,6 +545,13 @@ pub fn hedges_cut_the_slow_tail<T: Coordinator<FakeCluster>>() -> Result<(), Str
         let why = "replica 0 of each shard 100 ms late on one call in 20, hedging";
         run_queries(&coordinator, &cluster, &corpus, 50, why).await?;
         let (slowest, calls) = run_queries(&coordinator, &cluster, &corpus, 300, why).await?;
+        if cluster.repeats() > 0 {
+            return Err(bugs::SLOW_TAIL.says(format!(
+                "{} request(s) came to a replica that was still working on the same request ({why}): \
+                 a hedge goes to another replica, not back to the slow one",
+                cluster.repeats()
+            )));
+        }
         if slowest > Duration::from_millis(30) {
             return Err(bugs::SLOW_TAIL.says(format!(
                 "with hedging, a query took {} ms ({why}), while the other replica answers in 2: a \
@@ -616,7 +651,51 @@ pub fn spreads_load_over_replicas<T: Coordinator<FakeCluster>>() -> Result<(), S
         let before = calls_by_replica(&cluster);
         let why = "40 queries after replica 0 was slow and got well, hedging";
         run_queries(&coordinator, &cluster, &corpus, 40, why).await?;
-        spread(&cluster, &before, why)
+        spread(&cluster, &before, why)?;
+
+        // A replica that is slow for good: its requests pile up, and least
+        // outstanding sends it fewer new ones. Turn by turn would send it
+        // half.
+        let cluster = self::cluster(&corpus);
+        let coordinator = T::new(Arc::clone(&cluster), Options { hedging: false });
+        for shard in 0..SHARDS {
+            cluster.replica(shard, 0).set(Fault::Slow {
+                delay: Duration::from_millis(20),
+                one_in: 1,
+            });
+        }
+        let clients = (0..8).map(|client| {
+            let (coordinator, corpus) = (&coordinator, &corpus);
+            async move {
+                for i in 0..10 {
+                    let text = QUERIES[(client + i) % (QUERIES.len() - 1)];
+                    let want = expected(corpus, text, 10, &[], &[]);
+                    let query = query(text, 10, Duration::from_secs(1));
+                    let why = "8 clients, replica 0 of each shard 20 ms slow";
+                    answered(coordinator, query, &[], &want, why).await?;
+                }
+                Ok::<(), String>(())
+            }
+        });
+        for outcome in futures_join_all(clients).await {
+            outcome?;
+        }
+        for shard in 0..SHARDS {
+            let calls: Vec<u64> = (0..REPLICAS)
+                .map(|r| cluster.replica(shard, r).calls())
+                .collect();
+            let share = calls[0] as f64 / calls.iter().sum::<u64>() as f64;
+            if share > 0.35 {
+                return Err(bugs::HOT_REPLICA.says(format!(
+                    "8 clients at once, replica 0 of shard {shard} 20 ms slower than replica 1: the \
+                     replicas got {calls:?} calls, {:.0}% to the slow one. Its requests pile up; \
+                     sending each to the replica with the fewest outstanding sends it fewer, where \
+                     taking turns sends it half",
+                    share * 100.0
+                )));
+            }
+        }
+        Ok(())
     })
 }
 
@@ -635,10 +714,16 @@ pub fn adds_apply_once<T: Coordinator<FakeCluster>>() -> Result<(), String> {
         }
         let coordinator = T::new(Arc::clone(&cluster), Options { hedging: true });
         let mut adds = [0u64; SHARDS];
-        for i in 0..30u32 {
-            // Updates of existing documents and new ones.
-            let id = if i % 3 == 0 { i } else { corpus.len() as DocId };
-            let text = format!("added {i} twin apple");
+        for i in 0..33u32 {
+            // Updates of existing documents and new ones; the last three
+            // put document 5 back to what it was in between: a repeat of
+            // the same text is a new add, not a retry.
+            let (id, text) = match i {
+                30 | 32 => (5, "twin apple, first text".to_string()),
+                31 => (5, "twin apple, second text".to_string()),
+                i if i % 3 == 0 => (i, format!("added {i} twin apple")),
+                i => (corpus.len() as DocId, format!("added {i} twin apple")),
+            };
             let deadline = Instant::now() + Duration::from_millis(200);
             let added = match timeout_at(
                 deadline + Duration::from_millis(1),
@@ -676,6 +761,14 @@ pub fn adds_apply_once<T: Coordinator<FakeCluster>>() -> Result<(), String> {
         for (shard, &n) in adds.iter().enumerate() {
             for r in 0..REPLICAS {
                 let changes = cluster.replica(shard, r).changes();
+                if changes < n {
+                    return Err(bugs::LOST_UPDATE.says(format!(
+                        "replica {r} of shard {shard} applied {changes} changes for {n} adds that \
+                         returned Ok: an add was taken for a retry of another (are keys made from \
+                         the document? Putting a document back to an earlier text is a new add) \
+                         and never applied"
+                    )));
+                }
                 if changes != n {
                     return Err(bugs::APPLIED_TWICE.says(format!(
                         "replica {r} of shard {shard} applied {changes} changes for {n} adds, through \
