@@ -153,7 +153,25 @@ fn one_broken_replica_per_shard_costs_nothing() {
         for shard in 0..SHARDS {
             rig.set(shard, shard % REPLICAS, fault);
         }
+        let before = rig.coordinator.counters().now();
         rig.all_whole(10, &format!("one replica of each shard {fault:?}"));
+        let after = rig.coordinator.counters().now();
+        // What the coordinator's /metrics page would show of it.
+        match fault {
+            ProxyFault::Reset | ProxyFault::Garbage => assert!(
+                after.failed_calls > before.failed_calls,
+                "{fault:?}: no failed call counted"
+            ),
+            ProxyFault::Hang => assert!(
+                after.hedges_won > before.hedges_won,
+                "{fault:?}: answers came, and no hedge was counted as won"
+            ),
+            _ => {}
+        }
+        assert_eq!(
+            after.partial, before.partial,
+            "{fault:?}: partial answers counted"
+        );
         for shard in 0..SHARDS {
             rig.set(shard, shard % REPLICAS, ProxyFault::Pass);
         }
@@ -179,6 +197,11 @@ fn a_hung_shard_is_left_out_in_time_and_asked_again_when_back() {
             );
         }
     }
+    assert_eq!(
+        rig.coordinator.counters().now().partial,
+        2 * QUERIES.len() as u64,
+        "every answer without shard 1 is counted partial"
+    );
     for replica in 0..REPLICAS {
         rig.set(1, replica, ProxyFault::Pass);
     }

@@ -16,6 +16,7 @@ use std::time::Duration;
 use anyhow::{Context, Result, bail};
 use concur::cluster::corpus;
 use concur::cluster::http::HttpCluster;
+use concur::cluster::metrics::{self, QueryLatency};
 use concur::cluster::processes::{Processes, Spawn};
 use concur::cluster::shard::Shard;
 use inverted_index::{DocId, Hit, SegmentIndex, Sharded};
@@ -51,6 +52,12 @@ pub struct Args {
     /// left out, and the answer says `"partial": true` and which.
     #[arg(long, value_name = "MS", default_value_t = 5000)]
     deadline_ms: u64,
+    /// With --processes: serve the coordinator's metrics (query latency,
+    /// partial answers, failed calls, hedges sent and won) at
+    /// http://127.0.0.1:PORT/metrics; 0 picks a free port. The shards
+    /// serve their own at their addresses.
+    #[arg(long, value_name = "PORT")]
+    metrics_port: Option<u16>,
     /// Replace bytes that are not UTF-8 with U+FFFD instead of stopping.
     #[arg(long)]
     lossy: bool,
@@ -125,6 +132,9 @@ pub fn run(args: &Args) -> Result<()> {
     if args.replicas > 1 && !args.processes {
         bail!("--replicas needs --processes: in-process shards have no replicas");
     }
+    if args.metrics_port.is_some() && !args.processes {
+        bail!("--metrics-port needs --processes: it serves the cluster coordinator's metrics");
+    }
     if args.processes {
         return run_cluster(args, corpus_path);
     }
@@ -180,23 +190,38 @@ fn run_cluster(args: &Args, corpus_path: &std::path::Path) -> Result<()> {
         .build()
         .context("starting the coordinator's runtime")?;
     let cluster = Arc::new(HttpCluster::new(processes.addresses.clone()));
-    let coordinator = ScatterGather::new(
+    let coordinator = Arc::new(ScatterGather::new(
         cluster,
         Options {
             hedging: args.replicas > 1,
         },
-    );
+    ));
+    let latency = QueryLatency::default();
+    if let Some(port) = args.metrics_port {
+        let listener = runtime
+            .block_on(tokio::net::TcpListener::bind(("127.0.0.1", port)))
+            .with_context(|| format!("cannot listen on 127.0.0.1:{port} for --metrics-port"))?;
+        let address = listener.local_addr().context("the metrics address")?;
+        eprintln!("search: metrics at http://{address}/metrics");
+        let counted = {
+            let coordinator = Arc::clone(&coordinator);
+            Arc::new(move || coordinator.counters().now())
+        };
+        runtime.spawn(metrics::serve(listener, counted, latency.clone()));
+    }
     eprintln!(
         "search: {} shard(s) of {} replica(s) as processes; reading queries, one per line",
         args.shards, args.replicas
     );
     let deadline = Duration::from_millis(args.deadline_ms);
     let answered = answer_queries(args.lossy, |query| {
+        let started = tokio::time::Instant::now();
         let answer = runtime.block_on(coordinator.search(Query {
             text: query.to_string(),
             k: args.k,
-            deadline: tokio::time::Instant::now() + deadline,
+            deadline: started + deadline,
         }));
+        latency.observe(started.elapsed());
         if answer.partial {
             eprintln!(
                 "search: {query:?}: shards {:?} missed the deadline",

@@ -45,6 +45,8 @@ pub use tokio::time::Instant;
 #[cfg(not(loom))]
 pub mod buggy;
 #[cfg(not(loom))]
+mod counters;
+#[cfg(not(loom))]
 pub mod fake;
 mod latency;
 mod merge;
@@ -54,6 +56,8 @@ mod scatter;
 #[cfg(all(feature = "starter", not(loom)))]
 pub mod starter;
 
+#[cfg(not(loom))]
+pub use counters::{Counted, Counters};
 pub use latency::Latencies;
 pub use merge::merge_top_k;
 pub use replicas::{Outstanding, Replicas};

@@ -10,8 +10,8 @@ use kit::sync::{Arc, AtomicU64, Ordering};
 use tokio::time::{Duration, Instant, sleep, sleep_until, timeout_at};
 
 use crate::{
-    AddFailed, AddKey, Added, Answer, CallError, Cluster, Coordinator, DocId, Latencies, Options,
-    Query, Replicas, Seq, ShardId, Stats, merge_top_k, shard_of,
+    AddFailed, AddKey, Added, Answer, CallError, Cluster, Coordinator, Counters, DocId, Latencies,
+    Options, Query, Replicas, Seq, ShardId, Stats, merge_top_k, shard_of,
 };
 
 /// The first wait before trying a shard again whose every replica failed;
@@ -37,6 +37,7 @@ pub struct ScatterGather<C> {
     /// Add keys: a random start, so two coordinators do not share keys,
     /// and a count from it.
     keys: AtomicU64,
+    counters: Counters,
 }
 
 impl<C: Cluster> Coordinator<C> for ScatterGather<C> {
@@ -52,6 +53,7 @@ impl<C: Cluster> Coordinator<C> for ScatterGather<C> {
             options,
             shards,
             keys: AtomicU64::new(RandomState::new().hash_one("search-cluster add keys")),
+            counters: Counters::default(),
         }
     }
 
@@ -98,6 +100,10 @@ impl<C: Cluster> Coordinator<C> for ScatterGather<C> {
         );
         missing.sort_unstable();
         let lists: Vec<_> = lists.into_iter().flatten().collect();
+        self.counters.add(&self.counters.queries);
+        if !missing.is_empty() {
+            self.counters.add(&self.counters.partial);
+        }
         Answer {
             hits: merge_top_k(&lists, query.k),
             partial: !missing.is_empty(),
@@ -121,9 +127,13 @@ impl<C: Cluster> Coordinator<C> for ScatterGather<C> {
                     .ok()
             }))
             .await;
+        self.counters.add(&self.counters.adds);
         match seqs.iter().copied().collect::<Option<Vec<Seq>>>() {
             Some(seqs) => Ok(Added { shard, seqs }),
-            None => Err(AddFailed { shard, seqs }),
+            None => {
+                self.counters.add(&self.counters.failed_adds);
+                Err(AddFailed { shard, seqs })
+            }
         }
     }
     // ANCHOR_END: add
@@ -162,7 +172,7 @@ impl<C: Cluster> ScatterGather<C> {
                 };
                 tried |= 1 << outstanding.replica;
                 last_start = Instant::now();
-                attempts.push(attempt(outstanding, &call));
+                attempts.push(self.attempt(outstanding, &call, false));
             }
             let hedge_at = if self.options.hedging && !hedged && attempts.len() == 1 {
                 last_start + latencies.hedge_after()
@@ -171,11 +181,15 @@ impl<C: Cluster> ScatterGather<C> {
                 Instant::now() + Duration::from_secs(86_400)
             };
             tokio::select! {
-                Some((result, took)) = attempts.next() => {
+                Some((result, took, hedge)) = attempts.next() => {
                     if let Ok(answer) = result {
                         latencies.record(took);
+                        if hedge {
+                            self.counters.add(&self.counters.hedges_won);
+                        }
                         return answer;
                     }
+                    self.counters.add(&self.counters.failed_calls);
                     // Failed: the next turn waits for the other attempt,
                     // or starts one on a replica not tried yet.
                 }
@@ -183,13 +197,38 @@ impl<C: Cluster> ScatterGather<C> {
                     hedged = true;
                     if let Some(outstanding) = replicas.pick(tried) {
                         tried |= 1 << outstanding.replica;
-                        attempts.push(attempt(outstanding, &call));
+                        self.counters.add(&self.counters.hedges_sent);
+                        attempts.push(self.attempt(outstanding, &call, true));
                     }
                 }
             }
         }
     }
     // ANCHOR_END: ask
+
+    /// One call, counted against its replica while it runs, and timed;
+    /// `hedge` comes back with the answer, to count the hedges that won.
+    async fn attempt<T, F, Fut>(
+        &self,
+        outstanding: crate::Outstanding,
+        call: &F,
+        hedge: bool,
+    ) -> (Result<T, CallError>, Duration, bool)
+    where
+        F: Fn(usize) -> Fut,
+        Fut: Future<Output = Result<T, CallError>>,
+    {
+        self.counters.add(&self.counters.calls);
+        let started = Instant::now();
+        let result = call(outstanding.replica).await;
+        drop(outstanding);
+        (result, started.elapsed(), hedge)
+    }
+
+    /// What this coordinator has counted so far.
+    pub fn counters(&self) -> &Counters {
+        &self.counters
+    }
 
     /// Sends the add to one replica until it confirms, with the same key
     /// every time.
@@ -210,19 +249,4 @@ impl<C: Cluster> ScatterGather<C> {
             backoff = (backoff * 2).min(MAX_BACKOFF);
         }
     }
-}
-
-/// One call, counted against its replica while it runs, and timed.
-async fn attempt<T, F, Fut>(
-    outstanding: crate::Outstanding,
-    call: &F,
-) -> (Result<T, CallError>, Duration)
-where
-    F: Fn(usize) -> Fut,
-    Fut: Future<Output = Result<T, CallError>>,
-{
-    let started = Instant::now();
-    let result = call(outstanding.replica).await;
-    drop(outstanding);
-    (result, started.elapsed())
 }
