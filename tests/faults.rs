@@ -98,11 +98,7 @@ impl Rig {
     fn ask(&self, text: &str) -> (Answer, Duration) {
         self.runtime.block_on(async {
             let started = Instant::now();
-            let query = Query {
-                text: text.to_string(),
-                k: 10,
-                deadline: started + DEADLINE,
-            };
+            let query = Query::new(text, 10, started + DEADLINE);
             let answer =
                 tokio::time::timeout(DEADLINE + WATCHDOG_SLACK, self.coordinator.search(query))
                     .await
@@ -278,4 +274,36 @@ fn counter(metrics: &str, name: &str) -> u64 {
         .find(|line| line.starts_with(name))
         .unwrap_or_else(|| panic!("no {name} in:\n{metrics}"));
     line.rsplit(' ').next().unwrap().parse().unwrap()
+}
+
+/// Read your writes through shard processes that refresh every 10 ms: each
+/// add, then at once a query that asks to see every add so far, and its
+/// answer shows them all.
+#[test]
+fn a_query_sees_the_adds_it_asks_for() {
+    let rig = Rig::start("read-your-writes", true);
+    let mut written = Vec::new();
+    rig.runtime.block_on(async {
+        for i in 0..10u32 {
+            let id = 7000 + i;
+            let text = format!("zebulun fresh {i}");
+            let deadline = Instant::now() + Duration::from_secs(5);
+            let added = (rig.coordinator.add(id, text.clone(), deadline).await)
+                .unwrap_or_else(|e| panic!("add {id}: {e}"));
+            rig.expected.add(id, &text);
+            written.push(added);
+            let mut query = Query::new("zebulun fresh", 50, Instant::now() + DEADLINE);
+            query.after = written.clone();
+            let answer = rig.coordinator.search(query).await;
+            assert!(!answer.partial, "shards {:?} missing", answer.missing);
+            rig.expected.refresh();
+            let want: Vec<Hit> = (rig.expected.search("zebulun fresh", 50).iter())
+                .map(|h| Hit {
+                    doc: h.doc,
+                    score: h.score,
+                })
+                .collect();
+            assert_eq!(answer.hits, want, "after {} adds", i + 1);
+        }
+    });
 }

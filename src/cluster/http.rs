@@ -78,9 +78,16 @@ impl Cluster for HttpCluster {
         self.addresses[0].len()
     }
 
-    async fn stats(&self, shard: ShardId, replica: usize, query: &str) -> Result<Stats, CallError> {
+    async fn stats(
+        &self,
+        shard: ShardId,
+        replica: usize,
+        query: &str,
+        after: Seq,
+    ) -> Result<Stats, CallError> {
         let request = StatsRequest {
             query: query.to_string(),
+            after,
         };
         self.post(shard, replica, "stats", &request).await
     }
@@ -92,11 +99,13 @@ impl Cluster for HttpCluster {
         query: &str,
         stats: &Stats,
         k: usize,
+        after: Seq,
     ) -> Result<Vec<Hit>, CallError> {
         let request = SearchRequest {
             query: query.to_string(),
             stats: stats.clone(),
             k,
+            after,
         };
         self.post(shard, replica, "search", &request).await
     }

@@ -219,8 +219,34 @@ impl Shard {
 // runtime's threads, as short CPU work may (tokio's guidance is to keep
 // the time between awaits small, not zero).
 
-async fn stats(State(shard): State<Arc<Shard>>, Json(request): Json<StatsRequest>) -> Json<Stats> {
+/// The longest a request waits for the change it asked to see; the
+/// coordinator gives up sooner, at its deadline, and drops the connection.
+const LONGEST_WAIT: Duration = Duration::from_secs(10);
+
+/// Read your writes: waits until this shard shows its change `after`, off
+/// the runtime's threads (the index's wait blocks); an error response if
+/// it does not within [`LONGEST_WAIT`].
+async fn shown(shard: &Arc<Shard>, after: Seq) -> Result<(), Response> {
+    if after == 0 {
+        return Ok(());
+    }
+    let waiting = Arc::clone(shard);
+    let waited =
+        tokio::task::spawn_blocking(move || waiting.index.wait_for(after, LONGEST_WAIT)).await;
+    match waited {
+        Ok(Ok(_)) => Ok(()),
+        Ok(Err(timed_out)) => {
+            Err((StatusCode::SERVICE_UNAVAILABLE, timed_out.to_string()).into_response())
+        }
+        Err(e) => Err((StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response()),
+    }
+}
+
+async fn stats(State(shard): State<Arc<Shard>>, Json(request): Json<StatsRequest>) -> Response {
     let started = Instant::now();
+    if let Err(response) = shown(&shard, request.after).await {
+        return response;
+    }
     let terms = bm25::query_terms(shard.index.tokenizer(), &request.query);
     let stats = shard.index.reader().stats(&terms);
     shard.metrics.served("stats", started);
@@ -229,10 +255,14 @@ async fn stats(State(shard): State<Arc<Shard>>, Json(request): Json<StatsRequest
         tokens: stats.tokens,
         containing: stats.containing,
     })
+    .into_response()
 }
 
 async fn search(State(shard): State<Arc<Shard>>, Json(request): Json<SearchRequest>) -> Response {
     let started = Instant::now();
+    if let Err(response) = shown(&shard, request.after).await {
+        return response;
+    }
     let terms = bm25::query_terms(shard.index.tokenizer(), &request.query);
     if request.stats.containing.len() != terms.len() {
         let why = format!(

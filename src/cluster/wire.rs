@@ -8,6 +8,10 @@ use search_cluster::{AddKey, DocId, Seq, Stats};
 #[derive(Debug, serde::Serialize, serde::Deserialize)]
 pub struct StatsRequest {
     pub query: String,
+    /// Read your writes: answer once this replica shows its change
+    /// `after` (0, or absent: at once).
+    #[serde(default)]
+    pub after: Seq,
 }
 
 /// `POST /search`: the shard's top `k`, scored with the collection's
@@ -17,6 +21,9 @@ pub struct SearchRequest {
     pub query: String,
     pub stats: Stats,
     pub k: usize,
+    /// As in [`StatsRequest`].
+    #[serde(default)]
+    pub after: Seq,
 }
 
 /// `POST /add`: document `id` (replacing any with that id), once per key.

@@ -216,11 +216,8 @@ fn run_cluster(args: &Args, corpus_path: &std::path::Path) -> Result<()> {
     let deadline = Duration::from_millis(args.deadline_ms);
     let answered = answer_queries(args.lossy, |query| {
         let started = tokio::time::Instant::now();
-        let answer = runtime.block_on(coordinator.search(Query {
-            text: query.to_string(),
-            k: args.k,
-            deadline: started + deadline,
-        }));
+        let answer =
+            runtime.block_on(coordinator.search(Query::new(query, args.k, started + deadline)));
         latency.observe(started.elapsed());
         if answer.partial {
             eprintln!(

@@ -133,11 +133,9 @@ impl<C: Coordinator<HttpCluster>> Running<C> {
 
     /// One query, whole or not.
     pub fn search(&self, text: &str) -> search_cluster::Answer {
-        self.runtime.block_on(self.coordinator.search(Query {
-            text: text.to_string(),
-            k: 10,
-            deadline: tokio::time::Instant::now() + DEADLINE,
-        }))
+        let deadline = tokio::time::Instant::now() + DEADLINE;
+        self.runtime
+            .block_on(self.coordinator.search(Query::new(text, 10, deadline)))
     }
 }
 

@@ -59,6 +59,11 @@ pub enum Flaw {
     TakesTurns,
     /// Sends the hedge to the replica that is already slow.
     HedgesSameReplica,
+    /// Leaves `query.after` out of the calls: no read-your-writes.
+    IgnoresAfter,
+    /// Asks every replica for replica 0's number of the add, though each
+    /// numbers changes its own way.
+    FirstReplicasNumber,
 }
 
 /// The reference with `FLAW`.
@@ -70,7 +75,7 @@ pub struct Flawed<C, const FLAW: u8> {
     keys: AtomicU64,
 }
 
-const FLAWS: [Flaw; 15] = [
+const FLAWS: [Flaw; 17] = [
     Flaw::PerShardIdf,
     Flaw::MergeDropsTies,
     Flaw::WaitsForever,
@@ -86,6 +91,8 @@ const FLAWS: [Flaw; 15] = [
     Flaw::KeysFromContent,
     Flaw::TakesTurns,
     Flaw::HedgesSameReplica,
+    Flaw::IgnoresAfter,
+    Flaw::FirstReplicasNumber,
 ];
 
 macro_rules! zoo {
@@ -128,6 +135,10 @@ zoo! {
     TakesTurns = TakesTurns;
     /// Hedges to the same slow replica.
     HedgesSameReplica = HedgesSameReplica;
+    /// Answers without the writes the query asked to see.
+    IgnoresAfter = IgnoresAfter;
+    /// Waits on each replica for another replica's number.
+    FirstReplicasNumber = FirstReplicasNumber;
 }
 
 type Call<T> = Pin<Box<dyn Future<Output = Result<T, CallError>> + Send>>;
@@ -294,11 +305,31 @@ impl<C: Cluster, const FLAW: u8> Coordinator<C> for Flawed<C, FLAW> {
     async fn search(&self, query: Query) -> Answer {
         let shards = self.shards.len();
         let text: Arc<str> = query.text.as_str().into();
+        // What each replica must show first, by shard and replica.
+        let replicas = self.cluster.replicas();
+        let seen: Arc<Vec<Vec<Seq>>> = Arc::new(
+            (0..shards)
+                .map(|s| {
+                    (0..replicas)
+                        .map(|r| match self.flaw() {
+                            Flaw::IgnoresAfter => 0,
+                            Flaw::FirstReplicasNumber => query.after_seq(s, 0),
+                            _ => query.after_seq(s, r),
+                        })
+                        .collect()
+                })
+                .collect(),
+        );
         let stats_of = |shard: ShardId| {
-            let (cluster, text) = (Arc::clone(&self.cluster), Arc::clone(&text));
+            let (cluster, text, seen) = (
+                Arc::clone(&self.cluster),
+                Arc::clone(&text),
+                Arc::clone(&seen),
+            );
             move |r: usize| -> Call<Stats> {
-                let (cluster, text) = (Arc::clone(&cluster), Arc::clone(&text));
-                Box::pin(async move { cluster.stats(shard, r, &text).await })
+                let (cluster, text, after) =
+                    (Arc::clone(&cluster), Arc::clone(&text), seen[shard][r]);
+                Box::pin(async move { cluster.stats(shard, r, &text, after).await })
             }
         };
         let now = Instant::now();
@@ -323,16 +354,21 @@ impl<C: Cluster, const FLAW: u8> Coordinator<C> for Flawed<C, FLAW> {
                 Flaw::PerShardIdf => stats[shard].clone().unwrap_or_default(),
                 _ => total.clone(),
             };
-            let (cluster, text, stats, k) = (
+            let (cluster, text, stats, k, seen) = (
                 Arc::clone(&self.cluster),
                 Arc::clone(&text),
                 Arc::new(stats),
                 query.k,
+                Arc::clone(&seen),
             );
             move |r: usize| -> Call<Vec<Hit>> {
-                let (cluster, text, stats) =
-                    (Arc::clone(&cluster), Arc::clone(&text), Arc::clone(&stats));
-                Box::pin(async move { cluster.search(shard, r, &text, &stats, k).await })
+                let (cluster, text, stats, after) = (
+                    Arc::clone(&cluster),
+                    Arc::clone(&text),
+                    Arc::clone(&stats),
+                    seen[shard][r],
+                );
+                Box::pin(async move { cluster.search(shard, r, &text, &stats, k, after).await })
             }
         };
         let lists = self

@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::future::pending;
 
 use kit::sync::{AtomicU64, AtomicUsize, Mutex, Ordering};
-use tokio::time::{Duration, sleep};
+use tokio::time::{Duration, Instant, sleep, sleep_until};
 
 use crate::{AddKey, CallError, Cluster, DocId, Hit, Seq, ShardId, Stats, merge, shard_of};
 
@@ -71,7 +71,18 @@ pub struct FakeReplica {
     /// Adds applied, by key: a repeated key is answered, not applied.
     applied: Mutex<HashMap<AddKey, Seq>>,
     seq: AtomicU64,
+    /// This replica's first number, less one: replicas number changes
+    /// their own way, as independent processes do.
+    base: Seq,
+    /// How long an add waits to be visible (a refresh interval), and the
+    /// adds still waiting: when, which change, which document, its words.
+    refresh: Mutex<Duration>,
+    unseen: Mutex<Vec<Unseen>>,
 }
+
+/// An add not yet visible: when it will be, its number, the document and
+/// its words.
+type Unseen = (Instant, Seq, DocId, Vec<String>);
 
 /// `shards` shards of `replicas` replicas each, every replica answering
 /// after `latency` plus up to `jitter` more.
@@ -107,7 +118,7 @@ impl FakeCluster {
                     .map(|(id, text)| (id as DocId, tokens(text)))
                     .collect();
                 (0..replicas)
-                    .map(|_| FakeReplica {
+                    .map(|replica| FakeReplica {
                         docs: Mutex::new(own.clone()),
                         fault: Mutex::new(Fault::Healthy),
                         latency,
@@ -117,7 +128,10 @@ impl FakeCluster {
                         asking: Mutex::new(HashMap::new()),
                         repeats: AtomicU64::new(0),
                         applied: Mutex::new(HashMap::new()),
-                        seq: AtomicU64::new(0),
+                        seq: AtomicU64::new(1000 * replica as Seq),
+                        base: 1000 * replica as Seq,
+                        refresh: Mutex::new(Duration::ZERO),
+                        unseen: Mutex::new(Vec::new()),
                     })
                     .collect()
             })
@@ -166,15 +180,49 @@ impl FakeReplica {
 
     /// Changes applied: one per add with a key not seen before.
     pub fn changes(&self) -> Seq {
-        self.seq.load(Ordering::SeqCst)
+        self.seq.load(Ordering::SeqCst) - self.base
+    }
+
+    /// Adds become visible `after` they are applied, not at once.
+    pub fn refresh_after(&self, after: Duration) {
+        *self.refresh.lock() = after;
+    }
+
+    /// Makes visible what is due, then waits until change `after` is
+    /// visible too (for ever, for a change this replica never made).
+    async fn show(&self, after: Seq) {
+        loop {
+            // In a block: no guard may be held across the await below.
+            let (pending, applied) = {
+                let now = Instant::now();
+                let mut unseen = self.unseen.lock();
+                let mut docs = self.docs.lock();
+                unseen.retain(|(due, _, id, words)| {
+                    if *due <= now {
+                        docs.insert(*id, words.clone());
+                    }
+                    *due > now
+                });
+                let pending = (unseen.iter())
+                    .find(|(_, seq, _, _)| *seq == after)
+                    .map(|u| u.0);
+                (pending, self.seq.load(Ordering::SeqCst))
+            };
+            match pending {
+                Some(due) => sleep_until(due).await,
+                None if after > applied => pending_forever().await,
+                None => return,
+            }
+        }
     }
 
     /// Runs `work` (which asks `what`) as the fault says, after the
-    /// replica's latency and `extra`.
+    /// replica's latency and `extra`, once change `after` is visible.
     async fn serve<T>(
         &self,
         what: String,
         extra: Duration,
+        after: Seq,
         work: impl FnOnce(&Self) -> T,
     ) -> Result<T, CallError> {
         let _in_flight = InFlight::count(&self.in_flight);
@@ -203,6 +251,7 @@ impl FakeReplica {
         if *self.fault.lock() == Fault::Dead {
             pending::<()>().await;
         }
+        self.show(after).await;
         match fault {
             Fault::Resets => Err(CallError::Broken("connection reset by peer".into())),
             Fault::Garbage => Err(CallError::Garbage(
@@ -251,8 +300,15 @@ impl FakeReplica {
         if let Some(&seq) = applied.get(&key) {
             return seq;
         }
-        self.docs.lock().insert(id, tokens(text));
         let seq = self.seq.fetch_add(1, Ordering::SeqCst) + 1;
+        let refresh = *self.refresh.lock();
+        if refresh.is_zero() {
+            self.docs.lock().insert(id, tokens(text));
+        } else {
+            self.unseen
+                .lock()
+                .push((Instant::now() + refresh, seq, id, tokens(text)));
+        }
         applied.insert(key, seq);
         seq
     }
@@ -267,7 +323,13 @@ impl Cluster for FakeCluster {
         self.replicas[0].len()
     }
 
-    async fn stats(&self, shard: ShardId, replica: usize, query: &str) -> Result<Stats, CallError> {
+    async fn stats(
+        &self,
+        shard: ShardId,
+        replica: usize,
+        query: &str,
+        after: Seq,
+    ) -> Result<Stats, CallError> {
         let terms = query_terms(query);
         let replica = &self.replicas[shard][replica];
         let extra = match *replica.fault.lock() {
@@ -275,7 +337,9 @@ impl Cluster for FakeCluster {
             _ => Duration::ZERO,
         };
         let what = format!("stats {query}");
-        replica.serve(what, extra, |r| r.stats_now(&terms)).await
+        replica
+            .serve(what, extra, after, |r| r.stats_now(&terms))
+            .await
     }
 
     async fn search(
@@ -285,6 +349,7 @@ impl Cluster for FakeCluster {
         query: &str,
         stats: &Stats,
         k: usize,
+        after: Seq,
     ) -> Result<Vec<Hit>, CallError> {
         let terms = query_terms(query);
         let replica = &self.replicas[shard][replica];
@@ -293,7 +358,9 @@ impl Cluster for FakeCluster {
         }
         let what = format!("search {query} {k}");
         replica
-            .serve(what, Duration::ZERO, |r| r.search_now(&terms, stats, k))
+            .serve(what, Duration::ZERO, after, |r| {
+                r.search_now(&terms, stats, k)
+            })
             .await?
     }
 
@@ -306,11 +373,15 @@ impl Cluster for FakeCluster {
         text: &str,
     ) -> Result<Seq, CallError> {
         self.replicas[shard][replica]
-            .serve(format!("add {key}"), Duration::ZERO, |r| {
+            .serve(format!("add {key}"), Duration::ZERO, 0, |r| {
                 r.add_now(key, id, text)
             })
             .await
     }
+}
+
+async fn pending_forever() {
+    pending::<()>().await;
 }
 
 /// Counts a request in flight at a replica by what it asks, until dropped.

@@ -149,16 +149,19 @@ pub trait Cluster: Send + Sync + 'static {
     fn shards(&self) -> usize;
     fn replicas(&self) -> usize;
 
-    /// The replica's statistics for `query`'s terms.
+    /// The replica's statistics for `query`'s terms, once it shows its
+    /// change `after` (0: at once).
     fn stats(
         &self,
         shard: ShardId,
         replica: usize,
         query: &str,
+        after: Seq,
     ) -> impl Future<Output = Result<Stats, CallError>> + Send;
 
     /// The replica's `k` best documents for `query`, scored with `stats`
-    /// (the whole collection's), ranked by score, ties by lower id.
+    /// (the whole collection's), ranked by score, ties by lower id, once
+    /// it shows its change `after` (0: at once).
     fn search(
         &self,
         shard: ShardId,
@@ -166,6 +169,7 @@ pub trait Cluster: Send + Sync + 'static {
         query: &str,
         stats: &Stats,
         k: usize,
+        after: Seq,
     ) -> impl Future<Output = Result<Vec<Hit>, CallError>> + Send;
 
     /// Adds document `id` (replacing any with that id) on the replica,
@@ -205,6 +209,30 @@ pub struct Query {
     /// Hits wanted, at least 1.
     pub k: usize,
     pub deadline: Instant,
+    /// Read your writes: adds the answer must show. A replica of their
+    /// shard answers once it shows its own number for them.
+    pub after: Vec<Added>,
+}
+
+impl Query {
+    pub fn new(text: impl Into<String>, k: usize, deadline: Instant) -> Self {
+        Self {
+            text: text.into(),
+            k,
+            deadline,
+            after: Vec::new(),
+        }
+    }
+
+    /// The change `replica` of `shard` must show before it answers: its
+    /// number for the last of `after` on that shard, or 0.
+    pub fn after_seq(&self, shard: ShardId, replica: usize) -> Seq {
+        (self.after.iter())
+            .filter(|added| added.shard == shard)
+            .filter_map(|added| added.seqs.get(replica).copied())
+            .max()
+            .unwrap_or(0)
+    }
 }
 
 /// The answer to a [`Query`].
@@ -276,6 +304,9 @@ impl std::error::Error for AddFailed {}
 ///   add at most a tenth to the requests sent.
 /// - An add is not idempotent by itself: it is applied once per replica,
 ///   however often it is retried.
+/// - Read your writes: an answer shows every add in `query.after`. Each
+///   replica numbers changes its own way, so each is asked for its own
+///   number ([`Query::after_seq`]).
 pub trait Coordinator<C: Cluster>: Send + Sync + 'static {
     fn new(cluster: Arc<C>, options: Options) -> Self
     where

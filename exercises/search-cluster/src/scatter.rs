@@ -60,7 +60,7 @@ impl<C: Cluster> Coordinator<C> for ScatterGather<C> {
     // ANCHOR: search
     async fn search(&self, query: Query) -> Answer {
         let (text, deadline) = (query.text.as_str(), query.deadline);
-        let cluster = &*self.cluster;
+        let (cluster, query) = (&*self.cluster, &query);
         // Phase 1: every shard's statistics, summed into the collection's,
         // so that every shard scores as one index would. It gets half the
         // time left: a dead shard must not take the time the others need
@@ -70,7 +70,9 @@ impl<C: Cluster> Coordinator<C> for ScatterGather<C> {
         let stats = join_all((0..self.shards.len()).map(|shard| {
             timeout_at(
                 halfway,
-                self.ask(shard, move |r| cluster.stats(shard, r, text)),
+                self.ask(shard, move |r| {
+                    cluster.stats(shard, r, text, query.after_seq(shard, r))
+                }),
             )
         }))
         .await;
@@ -87,7 +89,7 @@ impl<C: Cluster> Coordinator<C> for ScatterGather<C> {
             timeout_at(
                 deadline,
                 self.ask(shard, move |r| {
-                    cluster.search(shard, r, text, total, query.k)
+                    cluster.search(shard, r, text, total, query.k, query.after_seq(shard, r))
                 }),
             )
         }))

@@ -6,9 +6,9 @@ mod suite;
 use kit::bugs;
 use kit::stress::assert_caught;
 use search_cluster::buggy::{
-    AlwaysFirstReplica, AsksShardsInTurn, HedgesEverything, HedgesSameReplica, KeysFromContent,
-    LeaksOutstanding, MergeDropsTies, NewKeyPerAttempt, NoRetry, PartialAsWhole, PerShardIdf,
-    SearchesEveryShard, TakesTurns, UncancelledHedge, WaitsForever,
+    AlwaysFirstReplica, AsksShardsInTurn, FirstReplicasNumber, HedgesEverything, HedgesSameReplica,
+    IgnoresAfter, KeysFromContent, LeaksOutstanding, MergeDropsTies, NewKeyPerAttempt, NoRetry,
+    PartialAsWhole, PerShardIdf, SearchesEveryShard, TakesTurns, UncancelledHedge, WaitsForever,
 };
 use search_cluster::fake::FakeCluster;
 
@@ -131,6 +131,22 @@ fn hedging_to_the_same_replica_is_caught() {
     assert_caught(
         bugs::SLOW_TAIL,
         suite::hedges_cut_the_slow_tail::<HedgesSameReplica<Fake>>,
+    );
+}
+
+#[test]
+fn ignoring_read_your_writes_is_caught() {
+    assert_caught(
+        bugs::STALE_READ,
+        suite::reads_its_own_writes::<IgnoresAfter<Fake>>,
+    );
+}
+
+#[test]
+fn one_replicas_number_sent_to_all_is_caught() {
+    assert_caught(
+        bugs::STALE_READ,
+        suite::reads_its_own_writes::<FirstReplicasNumber<Fake>>,
     );
 }
 

@@ -67,6 +67,11 @@ macro_rules! conformance {
             }
 
             #[test]
+            fn reads_its_own_writes() {
+                pass(suite::reads_its_own_writes::<Tested>);
+            }
+
+            #[test]
             fn an_add_to_a_dead_replica_fails_in_time() {
                 pass(suite::an_add_to_a_dead_replica_fails_in_time::<Tested>);
             }

@@ -71,11 +71,10 @@ pub fn hedging(scale: Scale) -> Result<Vec<HedgingRow>> {
         .collect();
     let mut sent = vec![0u64; coordinators.len()];
     let search = |coordinator: &ScatterGather<HttpCluster>, text: &str| {
-        running.runtime.block_on(coordinator.search(Query {
-            text: text.to_string(),
-            k: 10,
-            deadline: tokio::time::Instant::now() + Duration::from_secs(10),
-        }))
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+        running
+            .runtime
+            .block_on(coordinator.search(Query::new(text, 10, deadline)))
     };
     // Warm up both: connections, and the latency windows hedging reads.
     for (_, coordinator) in &coordinators {

@@ -94,11 +94,7 @@ fn cluster(corpus: &[String]) -> Arc<FakeCluster> {
 }
 
 fn query(text: &str, k: usize, within: Duration) -> Query {
-    Query {
-        text: text.to_string(),
-        k,
-        deadline: Instant::now() + within,
-    }
+    Query::new(text, k, Instant::now() + within)
 }
 
 /// The hits as a failure message shows them: `[12: 1.234, 3: 0.5]`.
@@ -833,6 +829,76 @@ pub fn an_add_to_a_dead_replica_fails_in_time<T: Coordinator<FakeCluster>>() -> 
             }
             Ok(Err(_)) => nothing_left_running(&cluster, "the add failed").await,
         }
+    })
+}
+
+/// Adds, each followed at once by a query that asks to see every add so
+/// far, through replicas that make an add visible only 30 ms after they
+/// apply it (a refresh interval) and number changes each their own way:
+/// every answer shows them all.
+pub fn reads_its_own_writes<T: Coordinator<FakeCluster>>() -> Result<(), String> {
+    paused(async {
+        let mut corpus = corpus();
+        let cluster = cluster(&corpus);
+        for replica in cluster.all() {
+            replica.refresh_after(Duration::from_millis(30));
+        }
+        let coordinator = T::new(Arc::clone(&cluster), Options { hedging: true });
+        let (mut written, mut ids) = (Vec::new(), Vec::new());
+        for i in 0..9u32 {
+            let id = corpus.len() as DocId;
+            let text = format!("zebra {i} crossing");
+            let deadline = Instant::now() + Duration::from_millis(100);
+            let added = match timeout_at(
+                deadline + Duration::from_millis(1),
+                coordinator.add(id, text.clone(), deadline),
+            )
+            .await
+            {
+                Ok(Ok(added)) => added,
+                Ok(Err(failed)) => {
+                    return Err(bugs::WRONG_ANSWER.says(format!(
+                        "add of document {id} failed ({failed}) with every replica healthy"
+                    )));
+                }
+                Err(_) => {
+                    return Err(bugs::MISSED_DEADLINE.says(format!(
+                        "add of document {id} had a deadline 100 ms away and did not return by then"
+                    )));
+                }
+            };
+            corpus.push(text);
+            written.push(added);
+            ids.push(id);
+            let mut asked = query("zebra crossing", 20, Duration::from_millis(200));
+            asked.after = written.clone();
+            let want = expected(&corpus, "zebra crossing", 20, &[], &[]);
+            let text = asked.text.clone();
+            let Ok(answer) = timeout_at(
+                asked.deadline + Duration::from_millis(1),
+                coordinator.search(asked),
+            )
+            .await
+            else {
+                return Err(bugs::MISSED_DEADLINE.says(format!(
+                    "query {text:?} asked to see {} adds, replicas show an add 30 ms after it, and \
+                     no answer came within the query's 200 ms",
+                    written.len()
+                )));
+            };
+            if !same_hits(&answer.hits, &want) {
+                return Err(bugs::STALE_READ.says(format!(
+                    "query {text:?} asked to see the adds of documents {:?}, and its answer is {}, \
+                     not {}: send each replica the number it gave the add (Query::after_seq), and \
+                     let it answer once it shows that change; replicas number changes each their \
+                     own way",
+                    ids,
+                    shown(&answer.hits),
+                    shown(&want)
+                )));
+            }
+        }
+        nothing_left_running(&cluster, "the last answer").await
     })
 }
 
