@@ -175,7 +175,13 @@ pub struct ExtraTable {
     /// Writes the rows to the CSV at the path, with these notes (the
     /// fingerprint is added), through `kit::report::write_rows`.
     pub csv: Option<WriteCsv>,
+    /// Draws the table as a chart at the path (`<name>.svg`), with the
+    /// machine's caption, where a picture helps.
+    pub chart: Option<DrawChart>,
 }
+
+/// Draws a chart to an SVG at the path.
+pub type DrawChart = Box<dyn FnOnce(&Path) -> Result<(), String>>;
 
 /// Writes a table's rows to a CSV at the path, with the given notes.
 pub type WriteCsv = Box<dyn FnOnce(&Path, &[String]) -> std::io::Result<()>>;
@@ -196,6 +202,7 @@ impl ExtraTable {
             csv: Some(Box::new(move |path: &Path, notes: &[String]| {
                 kit::report::write_rows(path, &rows, &kit::report::Fingerprint::detect(), notes)
             })),
+            chart: None,
         }
     }
 }

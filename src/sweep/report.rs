@@ -314,6 +314,17 @@ pub fn write_extras(
                 .map_err(|e| format!("{}: {e}", md.display()))?;
             written.push(md);
         }
+        if let Some(chart) = table.chart {
+            // Drawn once, then copied, as the rows are.
+            let first = dirs[0].join(format!("{name}.svg"));
+            chart(&first)?;
+            written.push(first.clone());
+            for dir in &dirs[1..] {
+                let copy = dir.join(format!("{name}.svg"));
+                std::fs::copy(&first, &copy).map_err(|e| format!("{}: {e}", copy.display()))?;
+                written.push(copy);
+            }
+        }
         if let Some(csv) = table.csv {
             // The rows are written once, then copied: they are the same rows.
             let first = dirs[0].join(format!("{name}.csv"));

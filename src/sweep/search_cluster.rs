@@ -19,7 +19,7 @@ use crate::cluster::corpus;
 use crate::cluster::http::HttpCluster;
 use crate::cluster::processes::{Processes, Spawn};
 
-pub use hedging::{HedgingRow, hedging, hedging_markdown};
+pub use hedging::{HedgingRow, hedging, hedging_chart, hedging_markdown};
 
 pub const SWEEP: Sweep = Sweep {
     exercise: "search-cluster",
@@ -62,10 +62,17 @@ const HEDGING: Extra = Extra {
     name: "search-cluster-hedging",
     title: "Hedging against one slow replica",
     make: |_, scale| match hedging(scale) {
-        Ok(rows) => super::ExtraTable::with_rows(hedging_markdown(&rows), rows),
+        Ok(rows) => {
+            let chart = hedging_chart(&rows);
+            super::ExtraTable {
+                chart: Some(chart),
+                ..super::ExtraTable::with_rows(hedging_markdown(&rows), rows)
+            }
+        }
         Err(e) => super::ExtraTable {
             markdown: format!("The hedging experiment could not run: {e:#}\n"),
             csv: None,
+            chart: None,
         },
     },
 };

@@ -160,6 +160,7 @@ const TIMINGS: Extra = Extra {
                 timings_markdown(measured)
             ),
             csv: None,
+            chart: None,
         }
     },
 };

@@ -15,12 +15,12 @@ use plotters::style::FontStyle;
 use super::Record;
 use crate::contention::median;
 
-const FONT: &str = "sans-serif";
+pub(crate) const FONT: &str = "sans-serif";
 static DEJAVU: &[u8] = include_bytes!("../../assets/DejaVuSans.ttf");
 
 /// Line colours, chosen to stay apart for readers with the common forms of
 /// colour blindness (Okabe and Ito's palette).
-const COLOURS: [RGBColor; 8] = [
+pub(crate) const COLOURS: [RGBColor; 8] = [
     RGBColor(0, 114, 178),
     RGBColor(213, 94, 0),
     RGBColor(0, 158, 115),
@@ -78,11 +78,7 @@ const LEGEND_COLUMN: u32 = 250;
 /// Draws `chart` to an SVG file at `path`. Several records for the same
 /// point (repeated runs) are drawn as their median.
 pub fn draw_svg(path: &Path, chart: &Chart<'_>) -> Result<(), String> {
-    static REGISTER: Once = Once::new();
-    REGISTER.call_once(|| {
-        // The font is compiled in and known to be valid.
-        let _ = plotters::style::register_font(FONT, FontStyle::Normal, DEJAVU);
-    });
+    register_font();
     if chart.records.is_empty() {
         return Err("no records to chart".to_string());
     }
@@ -90,6 +86,15 @@ pub fn draw_svg(path: &Path, chart: &Chart<'_>) -> Result<(), String> {
         std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     }
     draw(path, chart).map_err(|e| format!("drawing {}: {e}", path.display()))
+}
+
+/// Makes the compiled-in font known to plotters, once.
+pub(crate) fn register_font() {
+    static REGISTER: Once = Once::new();
+    REGISTER.call_once(|| {
+        // The font is compiled in and known to be valid.
+        let _ = plotters::style::register_font(FONT, FontStyle::Normal, DEJAVU);
+    });
 }
 
 /// Points of one line: threads -> median ops/s.

@@ -4,10 +4,11 @@
 //! type in a CSV of our own ([`write_rows`], read back by [`read_rows`]),
 //! with the [`Fingerprint`] of the machine and the run's notes (the
 //! [`ceiling_note`] among them) as `#` lines on top. Tables ([`Table`]) and
-//! charts ([`draw_svg`], captioned by [`caption`]) are made from those rows,
+//! charts ([`draw_svg`], [`draw_bars_svg`], captioned by [`caption`]) are made from those rows,
 //! never from criterion's private files, so every figure can be traced back
 //! to a CSV a reader can open.
 
+mod bars;
 mod caption;
 mod chart;
 mod csv;
@@ -15,6 +16,7 @@ mod fingerprint;
 mod markdown;
 mod record;
 
+pub use bars::{Bars, draw_bars_svg};
 pub use caption::{
     caption, ceiling_from_notes, ceiling_guide, ceiling_note, cores_from_notes, handoff_note,
     machine_line, with_machine,

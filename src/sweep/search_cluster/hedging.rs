@@ -153,3 +153,39 @@ pub fn hedging_markdown(rows: &[HedgingRow]) -> String {
     }
     markdown
 }
+
+/// The table as bars: each percentile, hedging off beside on, on a log
+/// axis, since the slow replica puts the two 20 times apart.
+pub fn hedging_chart(rows: &[HedgingRow]) -> super::super::DrawChart {
+    let series: Vec<(String, Vec<f64>)> = rows
+        .iter()
+        .map(|r| {
+            (
+                format!("hedging {}", r.hedging),
+                vec![r.p50_ms, r.p99_ms, r.p999_ms, r.max_ms],
+            )
+        })
+        .collect();
+    Box::new(move |path: &std::path::Path| {
+        let series: Vec<(&str, Vec<f64>)> = series
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.clone()))
+            .collect();
+        let caption = kit::report::caption(&kit::report::Fingerprint::detect().lines(), false);
+        let title = format!(
+            "search-cluster: query latency, one of {} replicas 100 ms late on 1 request in {ONE_IN}",
+            SHARDS * REPLICAS
+        );
+        kit::report::draw_bars_svg(
+            path,
+            &kit::report::Bars {
+                title: &title,
+                y_label: "ms",
+                log_y: true,
+                groups: &["p50", "p99", "p99.9", "max"],
+                series: &series,
+                caption: &caption,
+            },
+        )
+    })
+}

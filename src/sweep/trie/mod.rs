@@ -62,6 +62,7 @@ const STATIC: Extra = Extra {
         ExtraTable {
             markdown: static_markdown(&static_comparison(queries)),
             csv: None,
+            chart: None,
         }
     },
 };
