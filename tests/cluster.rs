@@ -160,3 +160,46 @@ fn no_shard_process_outlives_the_command() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Options that only mean something for a cluster, given without one, and
+/// a shard that cannot exist: a clear error and a non-zero exit.
+#[test]
+fn cluster_options_without_a_cluster_are_errors() {
+    let corpus = concat!(env!("CARGO_MANIFEST_DIR"), "/data/kjv.txt");
+    for (args, says) in [
+        (vec!["--replicas", "2"], "--replicas needs --processes"),
+        (
+            vec!["--metrics-port", "0"],
+            "--metrics-port needs --processes",
+        ),
+        (
+            vec!["--processes", "--replicas", "0"],
+            "--replicas takes a count",
+        ),
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_concur"))
+            .args(["search", "--corpus", corpus])
+            .args(&args)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{args:?} succeeded");
+        assert!(stderr.contains(says), "{args:?}: {stderr}");
+    }
+    let out = Command::new(env!("CARGO_BIN_EXE_concur"))
+        .args([
+            "search",
+            "serve-shard",
+            "--corpus",
+            corpus,
+            "--shard",
+            "3",
+            "--of",
+            "2",
+        ])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--shard must be below --of"));
+}

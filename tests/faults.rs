@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use concur::cluster::corpus;
 use concur::cluster::http::HttpCluster;
+use concur::cluster::metrics;
 use concur::cluster::processes::{Processes, Spawn};
 use concur::cluster::proxy::{Proxy, ProxyFault};
 use inverted_index::{SegmentIndex, Sharded};
@@ -28,6 +29,8 @@ struct Rig {
     proxies: Vec<Vec<Proxy>>,
     coordinator: ScatterGather<HttpCluster>,
     expected: Sharded<SegmentIndex>,
+    /// The shard processes without the proxies, for their freshness.
+    direct: HttpCluster,
     runtime: tokio::runtime::Runtime,
     _dir: TempDir,
 }
@@ -81,6 +84,7 @@ impl Rig {
         }
         expected.refresh();
         Self {
+            direct: HttpCluster::new(processes.addresses.clone()),
             processes,
             proxies,
             coordinator,
@@ -306,4 +310,26 @@ fn a_query_sees_the_adds_it_asks_for() {
             assert_eq!(answer.hits, want, "after {} adds", i + 1);
         }
     });
+    // The coordinator's /metrics page asks every replica how far behind
+    // its adds it is: each answers, and shows the adds it was asked about.
+    let freshness = rig.runtime.block_on(metrics::freshness(&rig.direct));
+    assert_eq!(freshness.len(), SHARDS * REPLICAS);
+    for (shard, replica, answer) in &freshness {
+        let answer =
+            answer.unwrap_or_else(|| panic!("replica {replica} of shard {shard} did not answer"));
+        assert!(
+            answer.visible > 0,
+            "replica {replica} of shard {shard}: {answer:?}"
+        );
+    }
+    let page = metrics::render(
+        rig.coordinator.counters().now(),
+        &metrics::QueryLatency::default(),
+        &freshness,
+    );
+    assert!(
+        page.contains("coordinator_replica_up{shard=\"1\",replica=\"1\"} 1"),
+        "{page}"
+    );
+    assert!(page.contains("coordinator_adds_total 10"), "{page}");
 }

@@ -6,7 +6,7 @@ use search_cluster::{AddKey, CallError, Cluster, DocId, Hit, Seq, ShardId, Stats
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use super::wire::{AddAnswer, AddRequest, SearchRequest, StatsRequest};
+use super::wire::{AddAnswer, AddRequest, Freshness, SearchRequest, StatsRequest};
 
 /// Shards of replicas, each a base address such as `http://127.0.0.1:4100`.
 #[derive(Debug, Clone)]
@@ -33,6 +33,16 @@ impl HttpCluster {
                 .expect("an HTTP client"),
             addresses,
         }
+    }
+
+    /// How far behind its adds a replica's searches are.
+    pub async fn freshness(&self, shard: ShardId, replica: usize) -> Result<Freshness, CallError> {
+        let url = format!("{}/freshness", self.addresses[shard][replica]);
+        let response = (self.client.get(&url).send().await)
+            .map_err(|e| CallError::Unreachable(format!("{url}: {e}")))?;
+        let bytes =
+            (response.bytes().await).map_err(|e| CallError::Broken(format!("{url}: {e}")))?;
+        serde_json::from_slice(&bytes).map_err(|e| CallError::Garbage(format!("{url}: {e}")))
     }
 
     async fn post<T: DeserializeOwned>(

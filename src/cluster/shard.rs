@@ -3,7 +3,8 @@
 //! `id % of == shard`) with the inverted index exercise's `SegmentIndex`
 //! and answers the coordinator over HTTP on 127.0.0.1:
 //!
-//! - `POST /stats`, `POST /search`, `POST /add` (see `wire.rs`);
+//! - `POST /stats`, `POST /search`, `POST /add`, `GET /freshness` (see
+//!   `wire.rs`);
 //! - `GET /metrics`: request counts and latencies, adds applied and
 //!   repeated, freshness lag, in the Prometheus text format.
 //!
@@ -30,7 +31,7 @@ use prometheus_client::registry::Registry;
 use search_cluster::{Hit, Stats};
 
 use super::corpus;
-use super::wire::{AddAnswer, AddRequest, SearchRequest, StatsRequest};
+use super::wire::{AddAnswer, AddRequest, Freshness, SearchRequest, StatsRequest};
 
 /// Add keys a shard remembers: a retry later than the last this many adds
 /// would be applied again. A real system bounds them by time instead, and
@@ -178,6 +179,7 @@ impl Shard {
             .route("/stats", post(stats))
             .route("/search", post(search))
             .route("/add", post(add))
+            .route("/freshness", get(freshness))
             .route("/metrics", get(metrics))
             .with_state(self)
     }
@@ -329,6 +331,17 @@ async fn add(State(shard): State<Arc<Shard>>, Json(request): Json<AddRequest>) -
     drop(keys);
     shard.metrics.served("add", started);
     Json(AddAnswer { seq }).into_response()
+}
+
+async fn freshness(State(shard): State<Arc<Shard>>) -> Json<Freshness> {
+    let unseen = shard.unseen.lock();
+    Json(Freshness {
+        visible: shard.index.reader().seq(),
+        unseen: unseen.len() as u64,
+        oldest_unseen_seconds: unseen
+            .front()
+            .map_or(0.0, |(_, came)| came.elapsed().as_secs_f64()),
+    })
 }
 
 async fn metrics(State(shard): State<Arc<Shard>>) -> Response {

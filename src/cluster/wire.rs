@@ -40,3 +40,14 @@ pub struct AddAnswer {
     /// first time's.
     pub seq: Seq,
 }
+
+/// `GET /freshness`: how far behind its own adds a replica's searches are.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Freshness {
+    /// The last change searches see.
+    pub visible: Seq,
+    /// Adds applied and not yet visible.
+    pub unseen: u64,
+    /// How long the oldest of those has waited, in seconds (0: none).
+    pub oldest_unseen_seconds: f64,
+}

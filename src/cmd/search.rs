@@ -191,7 +191,7 @@ fn run_cluster(args: &Args, corpus_path: &std::path::Path) -> Result<()> {
         .context("starting the coordinator's runtime")?;
     let cluster = Arc::new(HttpCluster::new(processes.addresses.clone()));
     let coordinator = Arc::new(ScatterGather::new(
-        cluster,
+        Arc::clone(&cluster),
         Options {
             hedging: args.replicas > 1,
         },
@@ -207,7 +207,12 @@ fn run_cluster(args: &Args, corpus_path: &std::path::Path) -> Result<()> {
             let coordinator = Arc::clone(&coordinator);
             Arc::new(move || coordinator.counters().now())
         };
-        runtime.spawn(metrics::serve(listener, counted, latency.clone()));
+        runtime.spawn(metrics::serve(
+            listener,
+            counted,
+            latency.clone(),
+            Arc::clone(&cluster),
+        ));
     }
     eprintln!(
         "search: {} shard(s) of {} replica(s) as processes; reading queries, one per line",
