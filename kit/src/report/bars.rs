@@ -7,7 +7,7 @@ use std::path::Path;
 
 use plotters::prelude::*;
 
-use super::chart::{COLOURS, FONT, register_font};
+use super::chart::{COLOURS, FONT, caption_height, draw_caption, register_font};
 
 /// What to draw: `series[i].1[g]` is series `i`'s value in group `g`.
 #[derive(Debug, Clone, Copy)]
@@ -61,7 +61,7 @@ fn draw(
     max: f64,
     min: f64,
 ) -> Result<(), Box<dyn std::error::Error>> {
-    let caption_height = 18 * bars.caption.len() as u32 + 10;
+    let caption_height = caption_height(bars.caption);
     let (width, height) = (900, 460 + caption_height);
     let root = SVGBackend::new(path, (width, height)).into_drawing_area();
     root.fill(&WHITE)?;
@@ -147,13 +147,7 @@ fn draw(
         let mut chart = builder.build_cartesian_2d(0f64..groups as f64, low..high)?;
         body!(chart);
     }
-    for (index, line) in bars.caption.iter().enumerate() {
-        footer.draw(&Text::new(
-            line.clone(),
-            (12, 4 + 18 * index as i32),
-            (FONT, 13).into_font().color(&RGBColor(80, 80, 80)),
-        ))?;
-    }
+    draw_caption(&footer, bars.caption)?;
     root.present()?;
     Ok(())
 }

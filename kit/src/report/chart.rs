@@ -97,6 +97,26 @@ pub(crate) fn register_font() {
     });
 }
 
+/// The height the caption's lines take under a chart, in pixels.
+pub(crate) fn caption_height(caption: &[String]) -> u32 {
+    18 * caption.len() as u32 + 10
+}
+
+/// The caption (the machine fingerprint) under a chart: grey, a line a row.
+pub(crate) fn draw_caption(
+    footer: &DrawingArea<SVGBackend<'_>, plotters::coord::Shift>,
+    caption: &[String],
+) -> Result<(), Box<dyn std::error::Error>> {
+    for (index, line) in caption.iter().enumerate() {
+        footer.draw(&Text::new(
+            line.clone(),
+            (12, 4 + 18 * index as i32),
+            (FONT, 13).into_font().color(&RGBColor(80, 80, 80)),
+        ))?;
+    }
+    Ok(())
+}
+
 /// Points of one line: threads -> median ops/s.
 type Line = BTreeMap<usize, f64>;
 
@@ -241,7 +261,7 @@ fn draw(path: &Path, chart: &Chart<'_>) -> Result<(), Box<dyn std::error::Error>
 
     let cols = workloads.len().min(2);
     let rows = workloads.len().div_ceil(cols);
-    let caption_height = 18 * chart.caption.len() as u32 + 10;
+    let caption_height = caption_height(chart.caption);
     // A lone panel gets room for the title and the caption.
     let width = (520 * cols as u32).max(if cols == 1 { 900 } else { 0 });
     // One legend for every panel, in rows under them: inside a panel it
@@ -294,13 +314,7 @@ fn draw(path: &Path, chart: &Chart<'_>) -> Result<(), Box<dyn std::error::Error>
         };
         legend.draw(&Text::new(label, (x + 40, y - 8), (FONT, 13).into_font()))?;
     }
-    for (index, line) in chart.caption.iter().enumerate() {
-        footer.draw(&Text::new(
-            line.clone(),
-            (12, 4 + 18 * index as i32),
-            (FONT, 13).into_font().color(&RGBColor(80, 80, 80)),
-        ))?;
-    }
+    draw_caption(&footer, chart.caption)?;
 
     let to_y = |value: f64| {
         if chart.log_y {
