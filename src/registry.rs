@@ -123,6 +123,15 @@ pub const EXERCISES: &[Exercise] = &[
         kind: Kind::Exercise,
     },
     Exercise {
+        name: "serving",
+        question: "An inference API under load: dynamic batching, a bounded queue with deadlines, priorities, single flight",
+        chapter: "inference-api.md",
+        solution: &["src/batcher.rs", "src/flight.rs"],
+        sweep: None,
+        python: None,
+        kind: Kind::Exercise,
+    },
+    Exercise {
         name: "print-in-order",
         question: "Print in Order: three threads, one order, and a waiter that sleeps",
         chapter: "print-in-order.md",

@@ -95,6 +95,11 @@ classes! {
     /// An answer that came after its deadline, or never: a wait on a
     /// remote call with no time limit.
     MISSED_DEADLINE = ("missed deadline", 4, "Missed deadline");
+    /// A batch that waits to fill past its time limit: a lone request
+    /// waits for company that never comes.
+    MISSED_TIMER = ("missed batch timer", 4, "Missed batch timer");
+    /// A caller left waiting for a result that nobody will send.
+    HUNG_WAITER = ("hung waiter", 4, "Hung waiter");
     /// A read-modify-write in two steps: another thread's write is lost.
     LOST_UPDATE = ("lost update", 5, "Lost update");
     /// "If absent, insert" in two steps: both threads act.
@@ -117,6 +122,12 @@ classes! {
     PARTIAL_AS_WHOLE = ("partial answer reported whole", 5, "Partial answer reported whole");
     /// A request that is not idempotent, retried and applied again.
     APPLIED_TWICE = ("applied twice", 5, "Applied twice");
+    /// Urgent work stuck behind work that could wait.
+    PRIORITY_INVERSION = ("priority inversion", 5, "Priority inversion");
+    /// Work that never runs while other work keeps coming.
+    STARVATION = ("starvation", 5, "Starvation");
+    /// The same computation run twice at once for callers who asked the same.
+    COMPUTED_TWICE = ("computed twice", 5, "Computed twice");
     /// Stopped while another worker could still find more work.
     PREMATURE_TERMINATION = ("premature termination", 6, "Premature termination");
     /// No bound on work a hostile input can make unbounded.
@@ -127,6 +138,10 @@ classes! {
     NEEDLESS_PARTIAL = ("needless partial answer", 6, "Needless partial answer");
     /// Work whose result nobody wants any more, still running.
     UNCANCELLED = ("uncancelled request", 6, "Uncancelled request");
+    /// Work run for a caller that had already given up.
+    WASTED_WORK = ("wasted work", 6, "Wasted work");
+    /// An entry kept for ever in a map of work in flight.
+    LEAKED_FLIGHT = ("leaked flight", 6, "Leaked flight");
     /// Correct, but one thread did the work of all.
     NO_PARALLELISM = ("no parallelism", 7, "No parallelism");
     /// A map that claims stripes but serialises on one lock.
@@ -137,6 +152,8 @@ classes! {
     SLOW_TAIL = ("unhedged slow tail", 7, "Unhedged slow tail");
     /// Correct, but one replica gets the requests its peers should share.
     HOT_REPLICA = ("hot replica", 7, "Hot replica");
+    /// Correct, but a batching accelerator runs one request at a time.
+    NO_BATCHING = ("no batching", 7, "No batching");
 }
 
 /// The class a failure message names: the one named earliest in it (a

@@ -1,0 +1,323 @@
+//! The bug zoo: servers and single flights that look right and are not.
+//! Each is the reference with one mistake a candidate makes, named after
+//! it; the suite must catch every one (`tests/bugs.rs`).
+//!
+//! The servers share one body, [`Flawed`], the reference's logic with a
+//! switch at each place a mistake goes; the single flights share
+//! [`FlawedFlights`] the same way.
+
+use std::future::Future;
+use std::hash::Hash;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::oneshot;
+use tokio::task::AbortHandle;
+use tokio::time::{Instant, sleep, timeout_at};
+
+use crate::batcher::{Leave, Shared, next_batch, run_batch};
+use crate::{
+    Accelerator, Flight, Flights, Joined, Next, Options, Refused, Reply, Request, Server,
+    SingleFlight,
+};
+
+/// The mistake a [`Flawed`] server makes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flaw {
+    /// Admits every request: no bound, so under overload the queue and
+    /// every wait grow without end.
+    UnboundedQueue,
+    /// Runs a batch only when it is full: at low load, a lone request
+    /// waits for company that never comes.
+    WaitsForFullBatch,
+    /// One queue in arrival order: an interactive request waits behind
+    /// every batch request that came first.
+    FifoOnly,
+    /// Interactive always first, batch never ages: under interactive load
+    /// batch work never runs.
+    StrictPriority,
+    /// The loop waits for the bell after every batch, and the bell is
+    /// `notify_waiters`, which keeps no permit: a request that arrives
+    /// while a batch runs rings for nobody.
+    LostWakeup,
+    /// Ignores deadlines: an expired request still waits, and is run.
+    RunsExpired,
+    /// Gives up on its deadline, or when the caller leaves, but leaves
+    /// its place in the queue taken.
+    KeepsCancelled,
+    /// Runs every request alone.
+    OneAtATime,
+    /// Sorts a batch's prompts for the accelerator, and hands the outputs
+    /// back in the unsorted order.
+    MixedReplies,
+}
+
+const FLAWS: [Flaw; 9] = [
+    Flaw::UnboundedQueue,
+    Flaw::WaitsForFullBatch,
+    Flaw::FifoOnly,
+    Flaw::StrictPriority,
+    Flaw::LostWakeup,
+    Flaw::RunsExpired,
+    Flaw::KeepsCancelled,
+    Flaw::OneAtATime,
+    Flaw::MixedReplies,
+];
+
+/// As good as never: the longest a flawed server waits for a full batch,
+/// or how far a batch request ages.
+const NEVER: Duration = Duration::from_secs(3600);
+
+pub type UnboundedQueue<A> = Flawed<A, 0>;
+pub type WaitsForFullBatch<A> = Flawed<A, 1>;
+pub type FifoOnly<A> = Flawed<A, 2>;
+pub type StrictPriority<A> = Flawed<A, 3>;
+pub type LostWakeup<A> = Flawed<A, 4>;
+pub type RunsExpired<A> = Flawed<A, 5>;
+pub type KeepsCancelled<A> = Flawed<A, 6>;
+pub type OneAtATime<A> = Flawed<A, 7>;
+pub type MixedReplies<A> = Flawed<A, 8>;
+
+/// The reference server with `FLAW`.
+#[derive(Debug)]
+pub struct Flawed<A, const FLAW: u8> {
+    shared: Arc<Shared>,
+    options: Options,
+    worker: AbortHandle,
+    accelerator: std::marker::PhantomData<A>,
+}
+
+impl<A, const FLAW: u8> Drop for Flawed<A, FLAW> {
+    fn drop(&mut self) {
+        self.worker.abort();
+    }
+}
+
+fn flaw(index: u8) -> Flaw {
+    FLAWS[index as usize]
+}
+
+impl<A: Accelerator, const FLAW: u8> Server<A> for Flawed<A, FLAW> {
+    fn new(accelerator: Arc<A>, mut options: Options) -> Self {
+        match flaw(FLAW) {
+            Flaw::UnboundedQueue => options.queue = None,
+            Flaw::WaitsForFullBatch => options.max_wait = NEVER,
+            Flaw::FifoOnly => options.aging = Duration::ZERO,
+            Flaw::StrictPriority => options.aging = NEVER,
+            Flaw::RunsExpired => options.drop_expired = false,
+            Flaw::OneAtATime => options.max_batch = 1,
+            _ => {}
+        }
+        let max_batch = options.max_batch.min(accelerator.max_batch()).max(1);
+        let shared = Arc::new(Shared::new(&options));
+        let body = Arc::clone(&shared);
+        let worker = if flaw(FLAW) == Flaw::LostWakeup {
+            tokio::spawn(run_after_bell(body, accelerator, max_batch, options))
+        } else {
+            tokio::spawn(run::<A, FLAW>(body, accelerator, max_batch, options))
+        };
+        Self {
+            shared,
+            options,
+            worker: worker.abort_handle(),
+            accelerator: std::marker::PhantomData,
+        }
+    }
+
+    async fn infer(&self, request: Request) -> Result<Reply, Refused> {
+        let now = Instant::now();
+        if self.options.drop_expired && request.deadline <= now {
+            return Err(Refused::Expired);
+        }
+        let (answer, reply) = oneshot::channel();
+        let admitted = self.shared.waiting.lock().admit(&request, now, answer);
+        let Ok(ticket) = admitted else {
+            return Err(Refused::Busy {
+                retry_after: Duration::from_millis(10),
+            });
+        };
+        if flaw(FLAW) == Flaw::LostWakeup {
+            self.shared.bell.notify_waiters();
+        } else {
+            self.shared.bell.notify_one();
+        }
+        let leave = Leave {
+            shared: &self.shared,
+            ticket,
+        };
+        if flaw(FLAW) == Flaw::KeepsCancelled {
+            std::mem::forget(leave);
+        }
+        if self.options.drop_expired {
+            match timeout_at(request.deadline, reply).await {
+                Ok(Ok(reply)) => Ok(reply),
+                Ok(Err(_)) | Err(_) => Err(Refused::Expired),
+            }
+        } else {
+            reply.await.map_err(|_| Refused::Expired)
+        }
+    }
+}
+
+/// The reference loop, with the options the flaw set; no expiry at all for
+/// [`Flaw::KeepsCancelled`]; with [`Flaw::MixedReplies`], a batch's
+/// prompts sorted and the outputs handed back unsorted.
+async fn run<A: Accelerator, const FLAW: u8>(
+    shared: Arc<Shared>,
+    accelerator: Arc<A>,
+    max_batch: usize,
+    mut options: Options,
+) {
+    if flaw(FLAW) == Flaw::KeepsCancelled {
+        options.drop_expired = false;
+    }
+    loop {
+        let mut batch = next_batch(&shared, max_batch, &options).await;
+        if flaw(FLAW) == Flaw::MixedReplies {
+            let mut prompts: Vec<u64> = batch.iter().map(|(prompt, _)| *prompt).collect();
+            prompts.sort_unstable();
+            for ((prompt, _), sorted) in batch.iter_mut().zip(prompts) {
+                *prompt = sorted;
+            }
+        }
+        run_batch(&shared, &*accelerator, batch).await;
+    }
+}
+
+/// [`Flaw::LostWakeup`]'s loop: wait for the bell, let the batch fill for
+/// `max_wait`, run what is there, and wait for the bell again.
+async fn run_after_bell<A: Accelerator>(
+    shared: Arc<Shared>,
+    accelerator: Arc<A>,
+    max_batch: usize,
+    options: Options,
+) {
+    loop {
+        shared.bell.notified().await;
+        sleep(options.max_wait).await;
+        let next = shared
+            .waiting
+            .lock()
+            .next(Instant::now(), max_batch, Duration::ZERO);
+        if let Next::Run(batch) = next {
+            run_batch(&shared, &*accelerator, batch).await;
+        }
+    }
+}
+
+/// The mistake a [`FlawedFlights`] makes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FlightFlaw {
+    /// No sharing: every caller computes for itself.
+    NoSharing,
+    /// On a failure, forgets the key and tells nobody: the waiters wait
+    /// for ever.
+    SilentOnError,
+    /// Computes inside the first caller's future: when that caller gives
+    /// up, the computation is dropped, and the others wait for ever.
+    LeaderRuns,
+    /// Never forgets a flight whose waiters all left: the key stays taken
+    /// by a computation nobody waits for.
+    NeverForgets,
+    /// Keeps every result under its key: a memo, not a single flight, and
+    /// a map that only grows.
+    KeepsResults,
+    /// Forgets a flight whose waiters all left, but lets its computation
+    /// run on.
+    DetachesAbandoned,
+}
+
+const FLIGHT_FLAWS: [FlightFlaw; 6] = [
+    FlightFlaw::NoSharing,
+    FlightFlaw::SilentOnError,
+    FlightFlaw::LeaderRuns,
+    FlightFlaw::NeverForgets,
+    FlightFlaw::KeepsResults,
+    FlightFlaw::DetachesAbandoned,
+];
+
+pub type NoSharing<K, V, E> = FlawedFlights<K, V, E, 0>;
+pub type SilentOnError<K, V, E> = FlawedFlights<K, V, E, 1>;
+pub type LeaderRuns<K, V, E> = FlawedFlights<K, V, E, 2>;
+pub type NeverForgets<K, V, E> = FlawedFlights<K, V, E, 3>;
+pub type KeepsResults<K, V, E> = FlawedFlights<K, V, E, 4>;
+pub type DetachesAbandoned<K, V, E> = FlawedFlights<K, V, E, 5>;
+
+/// The reference single flight with `FLAW`.
+#[derive(Debug)]
+pub struct FlawedFlights<K, V, E, const FLAW: u8> {
+    flights: Flights<K, V, E>,
+}
+
+struct LeaveFlight<'a, K: Hash + Eq, V: Clone, E: Clone, const FLAW: u8> {
+    flights: &'a Flights<K, V, E>,
+    key: &'a K,
+    flight: &'a Arc<Flight<V, E>>,
+}
+
+impl<K: Hash + Eq, V: Clone, E: Clone, const FLAW: u8> Drop for LeaveFlight<'_, K, V, E, FLAW> {
+    fn drop(&mut self) {
+        let flaw = FLIGHT_FLAWS[FLAW as usize];
+        let kept = flaw == FlightFlaw::KeepsResults && self.flight.result().is_some();
+        if flaw == FlightFlaw::NeverForgets || kept {
+            return;
+        }
+        if self.flights.leave(self.key, self.flight) && flaw != FlightFlaw::DetachesAbandoned {
+            self.flight.cancel();
+        }
+    }
+}
+
+impl<K, V, E, const FLAW: u8> SingleFlight<K, V, E> for FlawedFlights<K, V, E, FLAW>
+where
+    K: Hash + Eq + Clone + Send + Sync + 'static,
+    V: Clone + Send + Sync + 'static,
+    E: Clone + Send + Sync + 'static,
+{
+    fn new() -> Self {
+        Self {
+            flights: Flights::default(),
+        }
+    }
+
+    async fn get<F>(&self, key: K, compute: F) -> Result<V, E>
+    where
+        F: Future<Output = Result<V, E>> + Send + 'static,
+    {
+        let flaw = FLIGHT_FLAWS[FLAW as usize];
+        if flaw == FlightFlaw::NoSharing {
+            return compute.await;
+        }
+        let (flight, lead) = match self.flights.join(key.clone()) {
+            Joined::Follow(flight) => (flight, false),
+            Joined::Lead(flight) => (flight, true),
+        };
+        let _leave = LeaveFlight::<K, V, E, FLAW> {
+            flights: &self.flights,
+            key: &key,
+            flight: &flight,
+        };
+        if lead && flaw == FlightFlaw::LeaderRuns {
+            let result = compute.await;
+            self.flights.finish(&key, &flight, result.clone());
+            return result;
+        }
+        if lead {
+            let (flights, key, mine) = (self.flights.clone(), key.clone(), Arc::clone(&flight));
+            let task = tokio::spawn(async move {
+                let result = compute.await;
+                match flaw {
+                    FlightFlaw::SilentOnError if result.is_err() => flights.forget(&key, &mine),
+                    FlightFlaw::KeepsResults => mine.set(result),
+                    _ => flights.finish(&key, &mine, result),
+                }
+            });
+            flight.computed_by(task.abort_handle());
+        }
+        flight.outcome().await
+    }
+
+    fn in_flight(&self) -> usize {
+        self.flights.len()
+    }
+}
