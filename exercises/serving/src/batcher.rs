@@ -178,8 +178,11 @@ pub(crate) async fn next_batch(
         let next = {
             let mut waiting = shared.waiting.lock();
             if options.drop_expired {
-                // Dropping their senders answers them `Expired`.
-                drop(waiting.expire(now));
+                // A batch takes about as long as the last one: a request
+                // whose deadline comes sooner cannot be answered in time.
+                // Dropping its sender answers it `Expired`.
+                let last = Duration::from_micros(shared.last_batch_us.load(Ordering::Relaxed));
+                drop(waiting.expire(now + last));
             }
             waiting.next(now, max_batch, options.max_wait)
         };

@@ -11,6 +11,7 @@ use std::hash::Hash;
 use std::sync::Arc;
 use std::time::Duration;
 
+use kit::sync::Ordering;
 use tokio::sync::oneshot;
 use tokio::task::AbortHandle;
 use tokio::time::{Instant, sleep, timeout_at};
@@ -47,12 +48,16 @@ pub enum Flaw {
     KeepsCancelled,
     /// Runs every request alone.
     OneAtATime,
+    /// Expires a request only once its deadline has passed: one that
+    /// cannot finish in time is still started, and its answer comes too
+    /// late to count.
+    StartsDoomedWork,
     /// Sorts a batch's prompts for the accelerator, and hands the outputs
     /// back in the unsorted order.
     MixedReplies,
 }
 
-const FLAWS: [Flaw; 9] = [
+const FLAWS: [Flaw; 10] = [
     Flaw::UnboundedQueue,
     Flaw::WaitsForFullBatch,
     Flaw::FifoOnly,
@@ -62,6 +67,7 @@ const FLAWS: [Flaw; 9] = [
     Flaw::KeepsCancelled,
     Flaw::OneAtATime,
     Flaw::MixedReplies,
+    Flaw::StartsDoomedWork,
 ];
 
 /// As good as never: the longest a flawed server waits for a full batch,
@@ -77,6 +83,7 @@ pub type RunsExpired<A> = Flawed<A, 5>;
 pub type KeepsCancelled<A> = Flawed<A, 6>;
 pub type OneAtATime<A> = Flawed<A, 7>;
 pub type MixedReplies<A> = Flawed<A, 8>;
+pub type StartsDoomedWork<A> = Flawed<A, 9>;
 
 /// The reference server with `FLAW`.
 #[derive(Debug)]
@@ -172,6 +179,10 @@ async fn run<A: Accelerator, const FLAW: u8>(
         options.drop_expired = false;
     }
     loop {
+        if flaw(FLAW) == Flaw::StartsDoomedWork {
+            // As if no batch took any time.
+            shared.last_batch_us.store(0, Ordering::Relaxed);
+        }
         let mut batch = next_batch(&shared, max_batch, &options).await;
         if flaw(FLAW) == Flaw::MixedReplies {
             let mut prompts: Vec<u64> = batch.iter().map(|(prompt, _)| *prompt).collect();

@@ -102,8 +102,9 @@ pub struct Options {
     pub max_batch: usize,
     /// The longest the oldest waiting request waits for a batch to fill.
     pub max_wait: Duration,
-    /// Whether a request whose deadline passed is answered `Expired` at
-    /// once and never run. `false` only to measure what it saves.
+    /// Whether a request that can no longer finish by its deadline is
+    /// answered `Expired` and never run. `false` only to measure what it
+    /// saves.
     pub drop_expired: bool,
     /// A batch request queues as if it had arrived this much later than
     /// it did: interactive requests overtake it, but not for ever.
@@ -151,8 +152,10 @@ pub trait Accelerator: Send + Sync + 'static {
 ///    request that finds its class's queue full is refused at once with
 ///    [`Refused::Busy`] and a `retry_after` above zero.
 /// 6. **Deadlines.** With `drop_expired`, a request whose deadline passes
-///    while it waits is answered [`Refused::Expired`] at its deadline,
-///    and never run: running it would be wasted work.
+///    while it waits is answered [`Refused::Expired`] by its deadline, and
+///    never run: running it would be wasted work. Nor is a request started
+///    that cannot finish in time: one whose batch, as long as the last
+///    batch took, would end after its deadline.
 /// 7. **Cancellation.** Dropping the future `infer` returned gives up its
 ///    place in the queue at once: another request can take it, and the
 ///    prompt is never run.

@@ -8,8 +8,8 @@ use kit::stress::assert_caught;
 use serving::Simulated;
 use serving::buggy::{
     DetachesAbandoned, FifoOnly, KeepsCancelled, KeepsResults, LeaderRuns, LostWakeup,
-    MixedReplies, NeverForgets, NoSharing, OneAtATime, RunsExpired, SilentOnError, StrictPriority,
-    UnboundedQueue, WaitsForFullBatch,
+    MixedReplies, NeverForgets, NoSharing, OneAtATime, RunsExpired, SilentOnError,
+    StartsDoomedWork, StrictPriority, UnboundedQueue, WaitsForFullBatch,
 };
 
 type Sim = Simulated;
@@ -62,6 +62,14 @@ fn running_expired_requests_is_caught() {
     assert_caught(
         bugs::WASTED_WORK,
         suite::drops_expired_requests_unrun::<RunsExpired<Sim>>,
+    );
+}
+
+#[test]
+fn starting_work_that_cannot_finish_in_time_is_caught() {
+    assert_caught(
+        bugs::WASTED_WORK,
+        suite::drops_expired_requests_unrun::<StartsDoomedWork<Sim>>,
     );
 }
 
