@@ -6,5 +6,6 @@
 
 pub mod cluster;
 pub mod registry;
+pub mod serving;
 pub mod sweep;
 pub mod workflow;

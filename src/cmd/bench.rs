@@ -30,10 +30,11 @@ pub struct Args {
     /// Thread counts to measure, comma-separated.
     #[arg(long, value_delimiter = ',', default_value = "1,2,4,8")]
     threads: Vec<usize>,
-    /// Seconds to spend on each implementation at each point of the sweep.
-    /// Runs alternate between implementations and the median run counts.
-    #[arg(long, default_value_t = 0.5, allow_negative_numbers = true)]
-    seconds: f64,
+    /// Seconds to spend on each implementation at each point of the sweep
+    /// [default: 0.5; for serving, 2 a point of offered load]. Runs
+    /// alternate between implementations and the median run counts.
+    #[arg(long, allow_negative_numbers = true)]
+    seconds: Option<f64>,
     /// Write the results as CSV (with the machine fingerprint) here
     /// [default: target/concur/bench/EXERCISE.csv].
     #[arg(long, value_name = "FILE")]
@@ -66,9 +67,16 @@ fn sweep_names() -> clap::builder::PossibleValuesParser {
             }
         })
         .collect();
+    values.push(clap::builder::PossibleValue::new(SERVING).help(
+        "The serving lab: goodput, shed fraction and latency against offered load, over HTTP.",
+    ));
     values.push(clap::builder::PossibleValue::new("all").help("Every exercise in turn."));
     clap::builder::PossibleValuesParser::new(values)
 }
+
+/// Not a sweep over threads but over offered load, with a CSV of its own
+/// (`bench_serving.rs`); `all` leaves it out, as it takes a minute or more.
+const SERVING: &str = "serving";
 
 /// Fewer runs than this and a median means little, whatever the time.
 const MIN_RUNS: usize = 3;
@@ -78,14 +86,21 @@ const MIN_RUNS: usize = 3;
 const REBUILT: &str = "CONCUR_BENCH_WITH_STARTER";
 
 pub fn run(args: &Args) -> Result<()> {
+    let default = if args.exercise == SERVING { 2.0 } else { 0.5 };
+    let seconds = args.seconds.unwrap_or(default);
+    if !(seconds.is_finite() && seconds > 0.0 && seconds <= 3600.0) {
+        bail!("--seconds must be a number of seconds above 0 (and at most 3600), got {seconds}");
+    }
+    if args.exercise == SERVING {
+        let csv = args
+            .csv
+            .clone()
+            .unwrap_or_else(|| default_output(SERVING, "csv"));
+        check_writable(&csv)?;
+        return super::bench_serving::run(seconds, &csv, args.quiet);
+    }
     if args.threads.is_empty() || args.threads.iter().any(|&t| t == 0 || t > 1024) {
         bail!("--threads takes counts from 1 to 1024, such as --threads 1,2,4");
-    }
-    if !(args.seconds.is_finite() && args.seconds > 0.0 && args.seconds <= 3600.0) {
-        bail!(
-            "--seconds must be a number of seconds above 0 (and at most 3600), got {}",
-            args.seconds
-        );
     }
     // clap accepts an alias as it is typed; the sweep has the name.
     let exercise = ALIASES
@@ -125,7 +140,7 @@ pub fn run(args: &Args) -> Result<()> {
     // A starter's todo!() is expected here: it is reported once per
     // contender below, not as a backtrace per run.
     std::panic::set_hook(Box::new(|_| {}));
-    let budget = Duration::from_secs_f64(args.seconds);
+    let budget = Duration::from_secs_f64(seconds);
     let mut records = Vec::new();
     for sweep in &chosen {
         let mut measured = Vec::new();
@@ -165,7 +180,7 @@ pub fn run(args: &Args) -> Result<()> {
             }
         }
         records.extend(mine);
-        for (_, title, extra) in extra_tables(sweep, &measured, extras_scale(args.seconds)) {
+        for (_, title, extra) in extra_tables(sweep, &measured, extras_scale(seconds)) {
             println!("{title}:\n\n{}", extra.markdown);
         }
     }
@@ -219,7 +234,7 @@ fn extras_scale(seconds: f64) -> Scale {
 }
 
 /// Where the chart and the CSV go unless told otherwise.
-fn default_output(name: &str, extension: &str) -> PathBuf {
+pub(super) fn default_output(name: &str, extension: &str) -> PathBuf {
     let base = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| root().map_or_else(|_| PathBuf::from("target"), |r| r.join("target")));
@@ -328,7 +343,7 @@ fn rebuild_with_starters(chosen: &[Sweep]) -> Result<()> {
     Ok(())
 }
 
-fn check_writable(path: &Path) -> Result<()> {
+pub(super) fn check_writable(path: &Path) -> Result<()> {
     if let Some(dir) = path.parent().filter(|dir| !dir.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).with_context(|| format!("writing {}", path.display()))?;
     }

@@ -1,4 +1,5 @@
 pub mod bench;
+mod bench_serving;
 pub mod chart;
 pub mod check;
 pub mod complete;

@@ -102,6 +102,11 @@ macro_rules! flights {
             }
 
             #[test]
+            fn a_new_flight_outlives_the_last_ones_waiters() {
+                pass(suite::a_new_flight_outlives_the_last_ones_waiters::<Tested>);
+            }
+
+            #[test]
             fn many_callers_on_many_threads() {
                 pass(suite::many_callers_on_many_threads::<Tested>);
             }

@@ -19,7 +19,7 @@ use serving::{
     Class, Options, Refused, Reply, Request, Server, Simulated, SingleFlight, output_of,
 };
 use tokio::task::JoinHandle;
-use tokio::time::{Duration, Instant, sleep, timeout};
+use tokio::time::{Duration, Instant, sleep, sleep_until, timeout};
 
 /// The suite's accelerator: 10 ms a batch and 1 ms a prompt, 8 at most.
 pub const FIXED: Duration = Duration::from_millis(10);
@@ -189,6 +189,56 @@ fn own_outputs(outcomes: &[Outcome]) -> Result<(), String> {
     Ok(())
 }
 
+/// Promise 8 in full: requests run in order of turn, where a batch
+/// request's turn is its arrival plus `aging`. Whenever a batch started
+/// while another request waited (it had arrived, and ran later), every
+/// request in the batch had a turn no later than the waiting one's.
+fn in_turn(outcomes: &[Outcome], accelerator: &Simulated, aging: Duration) -> Result<(), String> {
+    let batches = accelerator.batches();
+    let mut ran: HashMap<u64, usize> = HashMap::new();
+    for (i, batch) in batches.iter().enumerate() {
+        for prompt in &batch.prompts {
+            ran.insert(*prompt, i);
+        }
+    }
+    let turn = |o: &Outcome| match o.request.class {
+        Class::Interactive => o.sent,
+        Class::Batch => o.sent + aging,
+    };
+    let ran_in: Vec<(&Outcome, usize)> = outcomes
+        .iter()
+        .filter_map(|o| ran.get(&o.request.prompt).map(|&i| (o, i)))
+        .collect();
+    for &(early, i) in &ran_in {
+        let started = batches[i].started;
+        for &(waiting, j) in &ran_in {
+            if j <= i || waiting.sent >= started || turn(early) <= turn(waiting) {
+                continue;
+            }
+            let (e, w) = (early.request, waiting.request);
+            let why = format!(
+                "a {:?} request (prompt {}, its turn at {}) ran at {} while a {:?} request \
+                 (prompt {}, its turn at {}) waited, and ran later; requests run in order of \
+                 turn: arrival, plus aging = {} for batch requests",
+                e.class,
+                e.prompt,
+                ms(turn(early) - outcomes[0].sent),
+                ms(started - outcomes[0].sent),
+                w.class,
+                w.prompt,
+                ms(turn(waiting) - outcomes[0].sent),
+                ms(aging)
+            );
+            return Err(match (e.class, w.class) {
+                (Class::Batch, Class::Interactive) => bugs::PRIORITY_INVERSION.says(why),
+                (Class::Interactive, Class::Batch) => bugs::STARVATION.says(why),
+                _ => bugs::ORDER_VIOLATED.says(why),
+            });
+        }
+    }
+    Ok(())
+}
+
 /// A seeded xorshift: the same scenario on every run.
 struct Seeded(u64);
 
@@ -237,7 +287,8 @@ pub fn answers_each_request_with_its_own_output<S: Server<Simulated>>() -> Resul
             )));
         }
         own_outputs(&outcomes)?;
-        accelerator_misuse(&accelerator, MAX_BATCH)
+        accelerator_misuse(&accelerator, MAX_BATCH)?;
+        in_turn(&outcomes, &accelerator, options().aging)
     })
 }
 
@@ -350,9 +401,11 @@ pub fn refuses_at_once_when_full<S: Server<Simulated>>() -> Result<(), String> {
         };
         let server = Arc::new(S::new(Arc::clone(&accelerator), options));
         let start = Instant::now();
+        // All of one class first: a bound shared by the classes fills
+        // with the first.
         let sent = (0..80u64)
             .map(|prompt| {
-                let class = if prompt % 2 == 0 {
+                let class = if prompt < 40 {
                     Class::Interactive
                 } else {
                     Class::Batch
@@ -405,8 +458,48 @@ pub fn refuses_at_once_when_full<S: Server<Simulated>>() -> Result<(), String> {
                 }
             }
         }
-        accelerator_misuse(&accelerator, MAX_BATCH)
+        accelerator_misuse(&accelerator, MAX_BATCH)?;
+        small_queue_refusals::<S>().await
     })
+}
+
+/// A queue of 2, smaller than a batch: a batch runs, two wait, the next is
+/// refused, and must still be told to come back later, not at once.
+async fn small_queue_refusals<S: Server<Simulated>>() -> Result<(), String> {
+    let accelerator = accelerator();
+    let options = Options {
+        queue: Some(2),
+        ..options()
+    };
+    let server = Arc::new(S::new(Arc::clone(&accelerator), options));
+    let mut sent: Vec<_> = (100..102)
+        .map(|prompt| send(&server, request(prompt, Class::Interactive, NEVER)))
+        .collect();
+    sleep(MAX_WAIT + TICK).await;
+    sent.extend((102..105).map(|prompt| send(&server, request(prompt, Class::Interactive, NEVER))));
+    let outcomes = outcomes(sent).await;
+    own_outputs(&outcomes)?;
+    let refusals: Vec<Duration> = outcomes
+        .iter()
+        .filter_map(|o| match o.answer {
+            Some((_, Err(Refused::Busy { retry_after }))) => Some(retry_after),
+            _ => None,
+        })
+        .collect();
+    if refusals.len() != 1 {
+        return Err(bugs::BOUND_EXCEEDED.says(format!(
+            "with a queue of 2 and a batch running, 3 more requests came and {} were refused, \
+             not 1",
+            refusals.len()
+        )));
+    }
+    if refusals[0].is_zero() {
+        return Err(bugs::WRONG_ANSWER.says(
+            "with a queue of 2 (smaller than a batch) full, a refusal said to retry after 0 s: \
+             the client would come back at once, to a queue still full",
+        ));
+    }
+    Ok(())
 }
 
 /// Promise 6: 32 requests at once with 30 ms to live, where a batch of 8
@@ -493,47 +586,58 @@ pub fn drops_expired_requests_unrun<S: Server<Simulated>>() -> Result<(), String
 }
 
 /// Promise 7: with a queue of 4 full while a batch runs, one waiting
-/// caller gives up. Its place must be free for the next request, and its
-/// prompt must never run.
+/// request leaves: its caller gives up, or its deadline passes. Its place
+/// must be free for the next request, and its prompt must never run. For
+/// each class, since each has its own queue.
 pub fn a_cancelled_request_frees_its_place<S: Server<Simulated>>() -> Result<(), String> {
     paused(async {
-        let accelerator = accelerator();
-        let options = Options {
-            queue: Some(4),
-            ..options()
-        };
-        let server = Arc::new(S::new(Arc::clone(&accelerator), options));
-        // A batch of 4 runs from 2 ms (max_wait) to 16 ms.
-        let mut sent: Vec<_> = (0..4)
-            .map(|prompt| send(&server, request(prompt, Class::Interactive, NEVER)))
-            .collect();
-        sleep(MAX_WAIT + TICK).await;
-        sent.extend(
-            (10..13).map(|prompt| send(&server, request(prompt, Class::Interactive, NEVER))),
-        );
-        let leaver = send(&server, request(99, Class::Interactive, NEVER));
-        sleep(TICK).await;
-        leaver.abort();
-        sleep(TICK).await;
-        let late = send(&server, request(20, Class::Interactive, NEVER))
-            .await
-            .expect("a request's task panicked");
-        let outcomes = outcomes(sent).await;
-        own_outputs(&outcomes)?;
-        if !late.ok() {
-            return Err(bugs::UNCANCELLED.says(format!(
-                "a caller gave up its request while the queue of 4 was full, and the next \
-                 request got {:?}: the cancelled request kept its place (leave the queue when \
-                 the future is dropped)",
-                late.answer.map(|(_, a)| a)
-            )));
+        for class in [Class::Interactive, Class::Batch] {
+            one_leaves::<S>(class, false).await?;
         }
-        if started(&accelerator, 99).is_some() {
-            return Err(bugs::UNCANCELLED
-                .says("a request whose caller gave up while it waited was run anyway"));
-        }
-        accelerator_misuse(&accelerator, MAX_BATCH)
+        one_leaves::<S>(Class::Interactive, true).await
     })
+}
+
+async fn one_leaves<S: Server<Simulated>>(class: Class, by_deadline: bool) -> Result<(), String> {
+    let accelerator = accelerator();
+    let options = Options {
+        queue: Some(4),
+        ..options()
+    };
+    let server = Arc::new(S::new(Arc::clone(&accelerator), options));
+    // A batch of 4 runs from 2 ms (max_wait) to 16 ms.
+    let mut sent: Vec<_> = (0..4)
+        .map(|prompt| send(&server, request(prompt, class, NEVER)))
+        .collect();
+    sleep(MAX_WAIT + TICK).await;
+    sent.extend((10..13).map(|prompt| send(&server, request(prompt, class, NEVER))));
+    let life = if by_deadline { 2 * TICK } else { NEVER };
+    let leaver = send(&server, request(99, class, life));
+    sleep(TICK).await;
+    let how = if by_deadline {
+        "whose deadline passed while it waited"
+    } else {
+        leaver.abort();
+        "whose caller gave up"
+    };
+    sleep(2 * TICK).await;
+    let late = send(&server, request(20, class, NEVER))
+        .await
+        .expect("a request's task panicked");
+    let outcomes = outcomes(sent).await;
+    own_outputs(&outcomes)?;
+    if !late.ok() {
+        return Err(bugs::UNCANCELLED.says(format!(
+            "a {class:?} request {how} left a full queue of 4, and the next request got \
+             {:?}: the request that left kept its place (leave the queue when the future is \
+             dropped)",
+            late.answer.map(|(_, a)| a)
+        )));
+    }
+    if started(&accelerator, 99).is_some() {
+        return Err(bugs::UNCANCELLED.says(format!("a {class:?} request {how} was run anyway")));
+    }
+    accelerator_misuse(&accelerator, MAX_BATCH)
 }
 
 /// Promise 8, the first half: 64 batch requests queue (eight batches of
@@ -552,6 +656,7 @@ pub fn interactive_is_not_stuck_behind_batch<S: Server<Simulated>>() -> Result<(
         let outcomes = outcomes(sent).await;
         own_outputs(&outcomes)?;
         accelerator_misuse(&accelerator, MAX_BATCH)?;
+        in_turn(&outcomes, &accelerator, options().aging)?;
         let batches = accelerator.batches();
         let next = batches.iter().find(|b| b.started >= arrived);
         let Some(next) = next else {
@@ -616,9 +721,11 @@ pub fn batch_work_is_not_starved<S: Server<Simulated>>() -> Result<(), String> {
                 )));
             }
         }
-        let outcomes = outcomes(sent).await;
+        let mut outcomes = outcomes(sent).await;
+        outcomes.push(batch);
         own_outputs(&outcomes)?;
-        accelerator_misuse(&accelerator, MAX_BATCH)
+        accelerator_misuse(&accelerator, MAX_BATCH)?;
+        in_turn(&outcomes, &accelerator, options().aging)
     })
 }
 
@@ -946,6 +1053,60 @@ pub fn forgets_a_finished_flight<F: SingleFlight<u64, u64, String>>() -> Result<
             Some((_, other)) => Err(bugs::LEAKED_FLIGHT.says(format!(
                 "a caller after the key's flight had finished got {other:?}, the old result, \
                  not its own computation's Ok(91): a finished flight was kept"
+            ))),
+        }
+    })
+}
+
+/// Promise 1 and 4 across two flights of one key. A waiter of the first
+/// flight is slow to wake: its task is busy until 12 ms. The flight ends
+/// at 10 ms, and at 11 ms a new caller starts a second flight. When the
+/// slow waiter leaves, it must leave the second flight alone, and a
+/// caller at 13 ms must share the second.
+pub fn a_new_flight_outlives_the_last_ones_waiters<F: SingleFlight<u64, u64, String>>()
+-> Result<(), String> {
+    paused(async {
+        let start = Instant::now();
+        let flights = Arc::new(F::new());
+        let watched = Arc::new(Watched::default());
+        let ten = Duration::from_millis(10);
+        let quick = ask(&flights, 4, computation(&watched, ten, Ok(1)));
+        let slow = {
+            let (flights, watched) = (Arc::clone(&flights), Arc::clone(&watched));
+            tokio::spawn(async move {
+                let mut asked = Box::pin(flights.get(4, computation(&watched, ten, Ok(1))));
+                // One poll: it joins the flight, then its task is busy.
+                std::future::poll_fn(|cx| {
+                    let _ = asked.as_mut().poll(cx);
+                    std::task::Poll::Ready(())
+                })
+                .await;
+                sleep_until(start + Duration::from_millis(12)).await;
+                timeout(NEVER, asked).await.ok()
+            })
+        };
+        sleep_until(start + Duration::from_millis(11)).await;
+        let second = ask(&flights, 4, computation(&watched, 2 * ten, Ok(2)));
+        sleep_until(start + Duration::from_millis(13)).await;
+        let third = ask(&flights, 4, computation(&watched, 2 * ten, Ok(3)));
+        if quick.await.expect("a caller panicked").is_none()
+            || slow.await.expect("a caller panicked").is_none()
+        {
+            return Err(hung("a waiter of the first flight"));
+        }
+        let second = second.await.expect("a caller panicked").map(|(_, r)| r);
+        let third = third.await.expect("a caller panicked").map(|(_, r)| r);
+        match (second, third) {
+            (Some(Ok(2)), Some(Ok(2))) => Ok(()),
+            (None, _) | (_, None) => Err(hung("a caller of the second flight")),
+            (Some(Ok(2)), Some(Ok(3))) => Err(bugs::COMPUTED_TWICE.says(
+                "a late waiter of a key's finished flight left, a caller then started a third \
+                 flight while the second ran: the waiter removed the second flight's entry \
+                 (remove a key only if it still holds your own flight)",
+            )),
+            (second, third) => Err(bugs::WRONG_ANSWER.says(format!(
+                "the second flight of a key, started after the first ended, answered its \
+                 callers {second:?} and {third:?}, not Ok(2) both"
             ))),
         }
     })

@@ -1,0 +1,254 @@
+//! The serving experiment: goodput, shed fraction and latency against
+//! offered load, for each admission policy with and without batching, and
+//! interactive latency beside saturating batch work.
+//!
+//! Every point is a fresh runtime with a fresh server on 127.0.0.1 and the
+//! load generator beside it, both over real HTTP; dropping the runtime at
+//! the end of the point ends every task and connection it had.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use serde::Serialize;
+use serving::{DynamicBatcher, Options, Server, Simulated};
+
+use super::http::Listening;
+use super::load::{self, Load, Outcome};
+
+/// The accelerator: 9 ms a batch and 1 ms a prompt, at most 8 prompts.
+/// Whole milliseconds, because tokio's timers fire on whole milliseconds.
+pub const FIXED: Duration = Duration::from_millis(9);
+pub const PER_ITEM: Duration = Duration::from_millis(1);
+pub const MAX_BATCH: usize = 8;
+/// An interactive request's deadline.
+pub const DEADLINE: Duration = Duration::from_millis(100);
+/// A batch request's deadline.
+pub const BATCH_DEADLINE: Duration = Duration::from_secs(5);
+/// A client hangs up after this long.
+pub const GIVE_UP: Duration = Duration::from_secs(1);
+/// Offered loads, requests a second: a quarter to four times the
+/// unbatched server's nominal capacity, one prompt per 10 ms. Fixed
+/// numbers, not multiples of the measured capacity, so that every run
+/// measures the same points; the run says where its capacity was.
+pub const LOADS: [f64; 5] = [25.0, 50.0, 100.0, 200.0, 400.0];
+/// Beside them, interactive requests at a quarter of that capacity and
+/// batch requests at 1.5 times the batched capacity (8 per 17 ms).
+pub const PRIORITY_LOADS: (f64, f64) = (25.0, 700.0);
+
+/// A server set up one way.
+#[derive(Debug, Clone, Copy)]
+pub struct Strategy {
+    pub name: &'static str,
+    pub options: Options,
+}
+
+fn options(queue: Option<usize>, drop_expired: bool, max_batch: usize) -> Options {
+    Options {
+        queue,
+        max_batch,
+        max_wait: Duration::from_millis(2),
+        drop_expired,
+        aging: Duration::from_millis(50),
+    }
+}
+
+/// The six admission policies: unbounded, bounded, bounded with
+/// deadlines; each alone and with batches of up to 8.
+pub fn strategies() -> Vec<Strategy> {
+    vec![
+        Strategy {
+            name: "unbounded queue",
+            options: options(None, false, 1),
+        },
+        Strategy {
+            name: "bounded queue",
+            options: options(Some(64), false, 1),
+        },
+        Strategy {
+            name: "bounded queue + deadlines",
+            options: options(Some(64), true, 1),
+        },
+        Strategy {
+            name: "unbounded queue + batching",
+            options: options(None, false, MAX_BATCH),
+        },
+        Strategy {
+            name: "bounded queue + batching",
+            options: options(Some(64), false, MAX_BATCH),
+        },
+        Strategy {
+            name: "bounded queue + deadlines + batching",
+            options: options(Some(64), true, MAX_BATCH),
+        },
+    ]
+}
+
+/// One row of `concur bench serving --csv`.
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
+pub struct Row {
+    pub offered_per_sec: f64,
+    pub implementation: String,
+    pub goodput_per_sec: f64,
+    pub shed_fraction: f64,
+    /// Of the requests answered 200; empty when none was.
+    pub p50_ms: Option<f64>,
+    pub p99_ms: Option<f64>,
+}
+
+impl Row {
+    fn new(
+        offered_per_sec: f64,
+        implementation: String,
+        outcome: &load::Tally,
+        window: Duration,
+    ) -> Row {
+        let offered = outcome.offered.max(1) as f64;
+        Row {
+            offered_per_sec,
+            implementation,
+            goodput_per_sec: outcome.good as f64 / window.as_secs_f64(),
+            shed_fraction: outcome.shed as f64 / offered,
+            p50_ms: outcome.quantile_ms(0.5),
+            p99_ms: outcome.quantile_ms(0.99),
+        }
+    }
+}
+
+/// Everything one run measured.
+#[derive(Debug, Clone)]
+pub struct Measured {
+    /// The unbatched server's saturated throughput, requests a second.
+    pub capacity: f64,
+    /// The batched server's.
+    pub batched_capacity: f64,
+    pub rows: Vec<Row>,
+}
+
+/// A fresh two-thread runtime for one point.
+fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("starting a tokio runtime")
+}
+
+fn accelerator() -> Arc<Simulated> {
+    Arc::new(Simulated::new(FIXED, PER_ITEM, MAX_BATCH))
+}
+
+/// Starts a server of `options` on a fresh runtime and runs `work` against
+/// its URL; the runtime, the server and every connection end with it.
+fn against<T>(options: Options, work: impl AsyncFnOnce(String) -> T) -> Result<T> {
+    let runtime = runtime()?;
+    let result = runtime.block_on(async {
+        let server = Arc::new(DynamicBatcher::new(accelerator(), options));
+        let listening = Listening::start::<Simulated, _>(server).await?;
+        let result = work(listening.url()).await;
+        drop(listening);
+        anyhow::Ok(result)
+    });
+    runtime.shutdown_timeout(Duration::from_secs(1));
+    result
+}
+
+/// The saturated throughput of a server of `options`: 64 callers in a
+/// closed loop for `seconds`.
+pub fn capacity(options: Options, seconds: f64) -> Result<f64> {
+    against(options, async |url| {
+        load::saturate(&url, 64, Duration::from_secs_f64(seconds)).await
+    })
+}
+
+/// An open-loop run of `load` against a server of `options`.
+pub fn open_loop(options: Options, load: Load) -> Result<Outcome> {
+    against(options, async move |url| load::run(&url, &load).await)
+}
+
+/// The whole experiment, `seconds` a point; `progress` hears each point
+/// as it starts.
+pub fn run(seconds: f64, progress: &dyn Fn(&str)) -> Result<Measured> {
+    let duration = Duration::from_secs_f64(seconds);
+    progress("capacity without batching");
+    let capacity = capacity(options(Some(64), false, 1), seconds)?;
+    progress("capacity with batches of 8");
+    let batched_capacity = capacity_of_batched(seconds)?;
+    let mut rows = Vec::new();
+    for (i, rate) in LOADS.into_iter().enumerate() {
+        for strategy in strategies() {
+            progress(&format!("{} at {rate:.0} requests/s", strategy.name));
+            let load = Load {
+                rates: (rate, 0.0),
+                duration,
+                warmup: duration / 5,
+                interactive_deadline: DEADLINE,
+                batch_deadline: BATCH_DEADLINE,
+                give_up: GIVE_UP,
+                seed: 1 + i as u64,
+            };
+            let outcome = open_loop(strategy.options, load)?;
+            rows.push(Row::new(
+                rate,
+                strategy.name.to_string(),
+                &outcome.all(),
+                outcome.window,
+            ));
+        }
+    }
+    rows.extend(priorities(duration, progress)?);
+    Ok(Measured {
+        capacity,
+        batched_capacity,
+        rows,
+    })
+}
+
+fn capacity_of_batched(seconds: f64) -> Result<f64> {
+    capacity(options(Some(64), false, MAX_BATCH), seconds)
+}
+
+/// Interactive requests beside batch work past capacity
+/// ([`PRIORITY_LOADS`]): one row per class, for
+/// two classes and for one queue in arrival order. Batch requests age
+/// 200 ms, longer than a full batch queue takes to drain (64 at 8 per
+/// 17 ms is 136 ms): an interactive request then overtakes every batch
+/// request waiting, and batch work still runs when interactive work
+/// saturates the server.
+fn priorities(duration: Duration, progress: &dyn Fn(&str)) -> Result<Vec<Row>> {
+    let (interactive, batch) = PRIORITY_LOADS;
+    let mut rows = Vec::new();
+    for (name, aging) in [
+        ("two classes, batch aged 200 ms", Duration::from_millis(200)),
+        ("one queue in arrival order", Duration::ZERO),
+    ] {
+        progress(&format!("{name}: interactive beside saturating batch work"));
+        let options = Options {
+            aging,
+            ..options(Some(64), true, MAX_BATCH)
+        };
+        let load = Load {
+            rates: (interactive, batch),
+            duration,
+            warmup: duration / 5,
+            interactive_deadline: DEADLINE,
+            batch_deadline: BATCH_DEADLINE,
+            give_up: BATCH_DEADLINE + GIVE_UP,
+            seed: 99,
+        };
+        let outcome = open_loop(options, load)?;
+        rows.push(Row::new(
+            interactive,
+            format!("{name}: interactive"),
+            &outcome.interactive,
+            outcome.window,
+        ));
+        rows.push(Row::new(
+            batch,
+            format!("{name}: batch"),
+            &outcome.batch,
+            outcome.window,
+        ));
+    }
+    Ok(rows)
+}
