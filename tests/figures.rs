@@ -17,7 +17,9 @@
 //!   takes the largest median: the best design at a point. `worst` takes
 //!   the smallest. In a CSV without implementations, each row is a group.
 //! - `FILE ceiling`, `FILE handoff_min`, `handoff_max`, `handoff_median`
-//!   read the run's `#` lines.
+//!   read the run's `#` lines, and so does any other `FILE NAME` whose
+//!   `#` line is `NAME: number` (`serving.csv batched_capacity` reads
+//!   `# batched capacity: 432/s`).
 //! - `over`, `minus`, `plus` and `times` join terms, read left to right
 //!   with no precedence: `A over B minus 1 times 100` is a change in
 //!   percent, `A minus B times 1024 over 192` a difference per item. A term
@@ -179,7 +181,11 @@ fn note(table: &Table, name: &str) -> Result<f64, String> {
                 _ => number(median.split(' ').next().unwrap_or("")),
             }
         }
-        _ => Err(format!("no note called {name:?}")),
+        // "capacity: 89/s", "batched capacity: 432/s": any other note that
+        // is a name and a number, with `_` for the spaces of the name.
+        _ => find(&format!("{}: ", name.replace('_', " ")))
+            .and_then(|value| number(&value))
+            .map_err(|_| format!("no note called {name:?}")),
     }
 }
 

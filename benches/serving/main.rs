@@ -1,29 +1,21 @@
-//! The serving experiment behind the book's "A high-concurrency inference
-//! API": p99 latency and goodput against offered load, for three front
-//! doors. Not criterion: each point is one open-loop run of fixed length.
-//! A complete run refreshes `book/src/charts/serving-*.svg`, `serving.csv`
-//! and `serving.md`; `cargo bench -- --test` runs short points only. The
-//! simulated server itself is `simulation.rs`, beside this file.
+//! The serving lab's experiment behind the book's "A high-concurrency
+//! inference API": goodput, shed fraction and p99 latency against offered
+//! load for six servers, and interactive latency beside saturating batch
+//! work. The server and the load generator are the serving exercise's,
+//! over real HTTP on 127.0.0.1 (`src/serving/`); this file only charts
+//! what `concur::serving::experiment::run` measured. Not criterion: each
+//! point is one open-loop run of fixed length.
+//!
+//! A complete run refreshes `book/src/charts/serving-*.svg`, `serving.csv`,
+//! `serving.md` and `serving-priorities.md`; `cargo bench -- --test` runs
+//! tiny points only.
 
 #[path = "../common/mod.rs"]
 mod common;
-// Its tests run with `cargo test`, from tests/serving_simulation.rs: a
-// bench without libtest's harness runs none.
-#[allow(dead_code)]
-mod simulation;
 
-use std::time::Duration;
-
+use concur::serving::experiment::{self, DEADLINE, LOADS, Row};
 use concur::sweep::{book_charts_dir, contention_dir};
-use kit::report::{Align, Chart, Fingerprint, Guide, Record, Table, caption, draw_svg, write_rows};
-use simulation::{Door, Outcome, Setup, run};
-
-/// Four workers at 8 ms a request: 500 requests per second at most.
-const WORKERS: usize = 4;
-const SERVICE: Duration = Duration::from_millis(8);
-/// Offered loads, a quarter of capacity to four times it.
-const RATES: [usize; 5] = [128, 256, 512, 1024, 2048];
-const SLO: Duration = Duration::from_millis(100);
+use kit::report::{Chart, Fingerprint, Guide, Record, caption, draw_svg, write_rows};
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -31,40 +23,18 @@ fn main() {
     if !filters.is_empty() && !filters.iter().any(|f| "serving".contains(f.as_str())) {
         return;
     }
-    let test = common::test_mode();
-    let duration = Duration::from_millis(if test { 150 } else { 2000 });
-    let doors = [
-        Door::Unbounded,
-        Door::Bounded { capacity: 64 },
-        Door::BoundedWithDeadline {
-            capacity: 64,
-            deadline: Duration::from_millis(50),
-        },
-    ];
-    let mut rows: Vec<(usize, Door, Outcome)> = Vec::new();
-    for rate in RATES {
-        for door in doors {
-            let setup = Setup {
-                workers: WORKERS,
-                service: SERVICE,
-                rate: rate as f64,
-                duration,
-                slo: SLO,
-                seed: rate as u64,
-            };
-            eprintln!("serving: {} at {rate} requests/s", door.name());
-            let outcome = run(door, &setup);
-            rows.push((rate, door, outcome));
+    let seconds = if common::test_mode() { 0.1 } else { 3.0 };
+    let measured = match experiment::run(seconds, &|what| eprintln!("serving: {what}")) {
+        Ok(measured) => measured,
+        Err(e) => {
+            eprintln!("serving: {e:#}");
+            std::process::exit(1);
         }
+    };
+    let notes = experiment::notes(&measured, seconds);
+    if let Some(warning) = notes.iter().find(|n| n.starts_with("warning")) {
+        eprintln!("{warning}");
     }
-
-    let notes = vec![format!(
-        "{WORKERS} workers, {} ms a request (capacity {} requests/s); Poisson arrivals for {} s a point; SLO {} ms",
-        SERVICE.as_millis(),
-        WORKERS as u128 * 1000 / SERVICE.as_millis(),
-        duration.as_secs_f64(),
-        SLO.as_millis()
-    )];
     let fingerprint = Fingerprint::detect();
     let lines: Vec<String> = fingerprint
         .lines()
@@ -72,91 +42,64 @@ fn main() {
         .chain(notes.clone())
         .collect();
     let caption = caption(&lines, false);
-    let record = |rate, door: &Door, ops, seconds| Record {
-        exercise: "serving".into(),
-        workload: String::new(),
-        implementation: door.name(),
-        threads: rate,
-        ops,
-        seconds,
-    };
-    let latency: Vec<Record> = rows
-        .iter()
-        .filter(|(_, _, o)| o.served > 0)
-        .map(|(rate, door, o)| Record {
-            workload: "p99 latency of the requests served".into(),
-            ..record(*rate, door, o.p99.as_micros() as u64, 1.0)
-        })
-        .collect();
-    let goodput: Vec<Record> = rows
-        .iter()
-        .map(|(rate, door, o)| Record {
-            workload: format!("requests served within {} ms, per second", SLO.as_millis()),
-            ..record(*rate, door, o.good, o.elapsed.as_secs_f64())
-        })
-        .collect();
 
-    let mut table = Table::new([
-        ("offered load", Align::Right),
-        ("front door", Align::Left),
-        ("shed", Align::Right),
-        ("p50", Align::Right),
-        ("p99", Align::Right),
-        ("goodput (within SLO)", Align::Right),
-    ]);
-    let mut csv_rows = Vec::new();
-    for (rate, door, o) in &rows {
-        csv_rows.push(Row {
-            door: door.name(),
-            offered_per_sec: *rate,
-            offered: o.offered,
-            served: o.served,
-            shed: o.shed,
-            good: o.good,
-            p50_ms: o.p50.as_secs_f64() * 1e3,
-            p99_ms: o.p99.as_secs_f64() * 1e3,
-            goodput_per_sec: o.goodput(),
-        });
-        table.row([
-            format!("{rate}/s"),
-            door.name(),
-            format!("{:.0}%", 100.0 * o.shed as f64 / o.offered.max(1) as f64),
-            format!("{:.0} ms", o.p50.as_secs_f64() * 1e3),
-            format!("{:.0} ms", o.p99.as_secs_f64() * 1e3),
-            format!("{:.0}/s", o.goodput()),
-        ]);
-    }
+    // The six servers against load; the priority rows go in a table.
+    let (loads, priorities): (Vec<&Row>, Vec<&Row>) = measured
+        .rows
+        .iter()
+        .partition(|row| LOADS.contains(&row.offered_per_sec) && !row.implementation.contains(':'));
+    let record = |row: &Row, workload: &str, value: f64| Record {
+        exercise: "serving".into(),
+        workload: workload.into(),
+        implementation: row.implementation.clone(),
+        threads: row.offered_per_sec as usize,
+        ops: value.round() as u64,
+        seconds: 1.0,
+    };
+    let latency: Vec<Record> = loads
+        .iter()
+        .filter_map(|row| {
+            let p99_us = row.p99_ms? * 1e3;
+            Some(record(row, "p99 latency of the requests served", p99_us))
+        })
+        .collect();
+    let goodput: Vec<Record> = loads
+        .iter()
+        .map(|row| {
+            let within = format!("answers within {} ms, per second", DEADLINE.as_millis());
+            record(row, &within, row.goodput_per_sec)
+        })
+        .collect();
 
     let mut dirs = vec![contention_dir()];
     if common::full_run() {
         dirs.push(book_charts_dir());
     }
-    for dir in dirs {
-        let capacity = (WORKERS as f64 / SERVICE.as_secs_f64()).round();
-        let capacity_label = format!("capacity {capacity:.0}/s");
-        let slo_label = format!("SLO {} ms", SLO.as_millis());
-        let at_capacity = Guide::Vertical {
-            x: capacity,
+    let capacity_label = format!("capacity {:.0}/s", measured.capacity);
+    let deadline_label = format!("deadline {} ms", DEADLINE.as_millis());
+    let at_capacity = Guide::Vertical {
+        x: measured.capacity,
+        label: &capacity_label,
+    };
+    let latency_guides = [
+        at_capacity,
+        Guide::Horizontal {
+            y: DEADLINE.as_secs_f64() * 1e3,
+            label: &deadline_label,
+        },
+    ];
+    let goodput_guides = [
+        at_capacity,
+        Guide::Horizontal {
+            y: measured.capacity,
             label: &capacity_label,
-        };
-        let latency_guides = [
-            at_capacity,
-            Guide::Horizontal {
-                y: SLO.as_secs_f64() * 1e3,
-                label: &slo_label,
-            },
-        ];
-        let goodput_guides = [
-            at_capacity,
-            Guide::Horizontal {
-                y: capacity,
-                label: &capacity_label,
-            },
-        ];
+        },
+    ];
+    for dir in &dirs {
         let charts = [
             (
                 "serving-latency.svg",
-                "A model server past capacity: p99 latency",
+                "An inference server past capacity: p99 latency",
                 "ms (log scale)",
                 1e3,
                 true,
@@ -165,7 +108,7 @@ fn main() {
             ),
             (
                 "serving-goodput.svg",
-                "A model server past capacity: goodput",
+                "An inference server past capacity: goodput",
                 "requests/s",
                 1.0,
                 false,
@@ -192,28 +135,22 @@ fn main() {
             }
         }
     }
-    let table = table.markdown();
-    println!("\n{table}");
+    let owned = |rows: &[&Row]| rows.iter().map(|r| (*r).clone()).collect::<Vec<Row>>();
+    let table = experiment::markdown(&owned(&loads));
+    let priority_table = experiment::markdown(&owned(&priorities));
+    println!("\n{table}\n{priority_table}");
     let csv = contention_dir().join("serving.csv");
-    if let Err(e) = write_rows(&csv, &csv_rows, &fingerprint, &notes) {
+    if let Err(e) = write_rows(&csv, &measured.rows, &fingerprint, &notes) {
         eprintln!("warning: could not write {}: {e}", csv.display());
     }
-    common::write_tables(&[("serving.md", &table)], common::full_run());
+    common::write_tables(
+        &[
+            ("serving.md", &table),
+            ("serving-priorities.md", &priority_table),
+        ],
+        common::full_run(),
+    );
     if common::full_run() {
         let _ = std::fs::copy(&csv, book_charts_dir().join("serving.csv"));
     }
-}
-
-/// One point of the experiment: a row of `serving.csv`.
-#[derive(Debug, serde::Serialize)]
-struct Row {
-    door: String,
-    offered_per_sec: usize,
-    offered: u64,
-    served: u64,
-    shed: u64,
-    good: u64,
-    p50_ms: f64,
-    p99_ms: f64,
-    goodput_per_sec: f64,
 }

@@ -6,9 +6,8 @@
 use std::path::Path;
 
 use anyhow::{Context, Result};
-use concur::serving::experiment::{self, DEADLINE, FIXED, MAX_BATCH, Measured, PER_ITEM, Row};
-use kit::contention::{busy_warning, scaling_ceiling};
-use kit::report::{Fingerprint, ceiling_note, write_rows};
+use concur::serving::experiment::{self, DEADLINE, MAX_BATCH, Measured, Row, markdown, shown_ms};
+use kit::report::{Fingerprint, write_rows};
 
 pub fn run(seconds: f64, csv: &Path, quiet: bool) -> Result<()> {
     if cfg!(debug_assertions) {
@@ -23,24 +22,9 @@ pub fn run(seconds: f64, csv: &Path, quiet: bool) -> Result<()> {
         }
     };
     let measured = experiment::run(seconds, &progress)?;
-    // The server sleeps for its accelerator, so the cores are not the
-    // limit; a busy machine still delays every timer and answer.
-    let ceiling = scaling_ceiling(2, 5);
-    let mut notes = vec![
-        format!("capacity: {:.0}/s", measured.capacity),
-        format!("batched capacity: {:.0}/s", measured.batched_capacity),
-        format!(
-            "model: {} ms + {} ms a prompt, batches of up to {MAX_BATCH}; interactive deadline \
-             {} ms; {seconds} s of Poisson arrivals a point, the first fifth not counted",
-            FIXED.as_millis(),
-            PER_ITEM.as_millis(),
-            DEADLINE.as_millis()
-        ),
-        ceiling_note(2, ceiling),
-    ];
-    if let Some(warning) = busy_warning(ceiling) {
+    let notes = experiment::notes(&measured, seconds);
+    if let Some(warning) = notes.iter().find(|n| n.starts_with("warning")) {
         println!("{warning}");
-        notes.push(warning);
     }
     println!("{}", markdown(&measured.rows));
     for line in goals(&measured) {
@@ -54,29 +38,6 @@ pub fn run(seconds: f64, csv: &Path, quiet: bool) -> Result<()> {
         .with_context(|| format!("writing {}", csv.display()))?;
     println!("\ndata:  {}", csv.display());
     Ok(())
-}
-
-/// The rows as a Markdown table.
-pub fn markdown(rows: &[Row]) -> String {
-    let mut out = String::from(
-        "| offered/s | server | goodput/s | shed | p50 | p99 |\n|---:|---|---:|---:|---:|---:|\n",
-    );
-    for row in rows {
-        out.push_str(&format!(
-            "| {:.0} | {} | {:.0} | {:.0}% | {} | {} |\n",
-            row.offered_per_sec,
-            row.implementation,
-            row.goodput_per_sec,
-            row.shed_fraction * 100.0,
-            shown_ms(row.p50_ms),
-            shown_ms(row.p99_ms)
-        ));
-    }
-    out
-}
-
-fn shown_ms(ms: Option<f64>) -> String {
-    ms.map_or("none served".to_string(), |ms| format!("{ms:.1} ms"))
 }
 
 fn at(rows: &[Row], implementation: &str, offered: f64) -> Option<Row> {

@@ -252,3 +252,49 @@ fn priorities(duration: Duration, progress: &dyn Fn(&str)) -> Result<Vec<Row>> {
     }
     Ok(rows)
 }
+
+/// The `#` lines of a run's CSV: both capacities, the model, and the
+/// machine's scaling ceiling measured now, with a warning if it shows a
+/// busy machine. The server sleeps for its accelerator, so the cores are
+/// not its limit; a busy machine still delays every timer and answer.
+pub fn notes(measured: &Measured, seconds: f64) -> Vec<String> {
+    let ceiling = kit::contention::scaling_ceiling(2, 5);
+    let mut notes = vec![
+        format!("capacity: {:.0}/s", measured.capacity),
+        format!("batched capacity: {:.0}/s", measured.batched_capacity),
+        format!(
+            "model: {} ms + {} ms a prompt, batches of up to {MAX_BATCH}; interactive deadline \
+             {} ms; {seconds} s of Poisson arrivals a point, the first fifth not counted",
+            FIXED.as_millis(),
+            PER_ITEM.as_millis(),
+            DEADLINE.as_millis()
+        ),
+        kit::report::ceiling_note(2, ceiling),
+    ];
+    notes.extend(kit::contention::busy_warning(ceiling));
+    notes
+}
+
+/// The rows as a Markdown table.
+pub fn markdown(rows: &[Row]) -> String {
+    let mut out = String::from(
+        "| offered/s | server | goodput/s | shed | p50 | p99 |\n|---:|---|---:|---:|---:|---:|\n",
+    );
+    for row in rows {
+        out.push_str(&format!(
+            "| {:.0} | {} | {:.0} | {:.0}% | {} | {} |\n",
+            row.offered_per_sec,
+            row.implementation,
+            row.goodput_per_sec,
+            row.shed_fraction * 100.0,
+            shown_ms(row.p50_ms),
+            shown_ms(row.p99_ms)
+        ));
+    }
+    out
+}
+
+/// A latency for a table: none when no request was served.
+pub fn shown_ms(ms: Option<f64>) -> String {
+    ms.map_or("none served".to_string(), |ms| format!("{ms:.1} ms"))
+}

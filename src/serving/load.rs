@@ -19,8 +19,8 @@ use super::http::{InferReply, InferRequest, WireClass};
 
 /// What a client keeps back of its deadline when it sends one: the
 /// answer needs time to come back, and tokio's timers fire on whole
-/// milliseconds, up to one late.
-pub const MARGIN: Duration = Duration::from_millis(1);
+/// milliseconds, up to one late: two to be safe.
+pub const MARGIN: Duration = Duration::from_millis(2);
 
 /// What to send.
 #[derive(Debug, Clone, Copy)]
