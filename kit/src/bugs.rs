@@ -122,8 +122,8 @@ classes! {
     PARTIAL_AS_WHOLE = ("partial answer reported whole", 5, "Partial answer reported whole");
     /// A request that is not idempotent, retried and applied again.
     APPLIED_TWICE = ("applied twice", 5, "Applied twice");
-    /// Urgent work stuck behind work that could wait.
-    PRIORITY_INVERSION = ("priority inversion", 5, "Priority inversion");
+    /// Urgent work stuck in a queue behind work that could wait.
+    HEAD_OF_LINE = ("head-of-line blocking", 5, "Head-of-line blocking");
     /// Work that never runs while other work keeps coming.
     STARVATION = ("starvation", 5, "Starvation");
     /// The same computation run twice at once for callers who asked the same.

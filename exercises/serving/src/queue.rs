@@ -71,7 +71,9 @@ impl<T> Waiting<T> {
     pub fn new(bound: Option<usize>, aging: Duration) -> Self {
         Self {
             bound,
-            aging,
+            // A year is for ever here, and a longer one could overflow an
+            // `Instant`.
+            aging: aging.min(Duration::from_secs(365 * 86_400)),
             by_turn: BTreeMap::new(),
             by_arrival: BTreeSet::new(),
             count: [0, 0],
@@ -86,11 +88,12 @@ impl<T> Waiting<T> {
         if self.bound.is_some_and(|bound| self.count[class] >= bound) {
             return Err(Full);
         }
+        // ANCHOR: turn
         let turn = match request.class {
             Class::Interactive => now,
-            // Far enough in the future is never: a queue that ages nothing.
-            Class::Batch => now.checked_add(self.aging).unwrap_or(now),
+            Class::Batch => now + self.aging,
         };
+        // ANCHOR_END: turn
         self.admitted += 1;
         let place = (turn, self.admitted);
         self.by_turn.insert(
@@ -136,6 +139,7 @@ impl<T> Waiting<T> {
             .collect()
     }
 
+    // ANCHOR: next
     /// The batch due at `now`: the first `max_batch` by turn, if that many
     /// wait or the oldest has waited `max_wait`.
     pub fn next(&mut self, now: Instant, max_batch: usize, max_wait: Duration) -> Next<T> {
@@ -157,6 +161,7 @@ impl<T> Waiting<T> {
             .collect();
         Next::Run(batch)
     }
+    // ANCHOR_END: next
 
     /// How many requests of `class` wait.
     pub fn len(&self, class: Class) -> usize {

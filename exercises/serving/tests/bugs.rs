@@ -36,7 +36,7 @@ fn waiting_for_a_full_batch_is_caught() {
 #[test]
 fn one_queue_in_arrival_order_is_caught() {
     assert_caught(
-        bugs::PRIORITY_INVERSION,
+        bugs::HEAD_OF_LINE,
         suite::interactive_is_not_stuck_behind_batch::<FifoOnly<Sim>>,
     );
 }

@@ -230,7 +230,7 @@ fn in_turn(outcomes: &[Outcome], accelerator: &Simulated, aging: Duration) -> Re
                 ms(aging)
             );
             return Err(match (e.class, w.class) {
-                (Class::Batch, Class::Interactive) => bugs::PRIORITY_INVERSION.says(why),
+                (Class::Batch, Class::Interactive) => bugs::HEAD_OF_LINE.says(why),
                 (Class::Interactive, Class::Batch) => bugs::STARVATION.says(why),
                 _ => bugs::ORDER_VIOLATED.says(why),
             });
@@ -669,7 +669,7 @@ pub fn interactive_is_not_stuck_behind_batch<S: Server<Simulated>>() -> Result<(
                 .filter(|b| b.started >= arrived)
                 .map(|b| b.prompts.len())
                 .sum::<usize>();
-            return Err(bugs::PRIORITY_INVERSION.says(format!(
+            return Err(bugs::HEAD_OF_LINE.says(format!(
                 "an interactive request waited behind {ahead} batch requests that were queued \
                  before it; it must go in the next batch (batch requests count as arriving \
                  aging = 50 ms later)"
