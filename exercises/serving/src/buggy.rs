@@ -18,7 +18,7 @@ use tokio::time::{Instant, sleep, timeout_at};
 
 use crate::batcher::{Leave, Shared, next_batch, run_batch};
 use crate::{
-    Accelerator, Flight, Flights, Joined, Next, Options, Refused, Reply, Request, Server,
+    Accelerator, Class, Flight, Flights, Joined, Next, Options, Refused, Reply, Request, Server,
     SingleFlight,
 };
 
@@ -55,9 +55,18 @@ pub enum Flaw {
     /// Sorts a batch's prompts for the accelerator, and hands the outputs
     /// back in the unsorted order.
     MixedReplies,
+    /// One bound for both classes: twice `queue` in all, so one class can
+    /// take both shares.
+    SharedBound,
+    /// Computes `retry_after` as whole batches of waiting requests: zero
+    /// when fewer than a batch wait.
+    RetryAfterTruncated,
+    /// Answers `Expired` at the deadline and keeps the place: an expired
+    /// request goes on counting against the bound.
+    ExpiredKeepsPlace,
 }
 
-const FLAWS: [Flaw; 10] = [
+const FLAWS: [Flaw; 13] = [
     Flaw::UnboundedQueue,
     Flaw::WaitsForFullBatch,
     Flaw::FifoOnly,
@@ -68,6 +77,9 @@ const FLAWS: [Flaw; 10] = [
     Flaw::OneAtATime,
     Flaw::MixedReplies,
     Flaw::StartsDoomedWork,
+    Flaw::SharedBound,
+    Flaw::RetryAfterTruncated,
+    Flaw::ExpiredKeepsPlace,
 ];
 
 /// As good as never: the longest a flawed server waits for a full batch,
@@ -84,6 +96,9 @@ pub type KeepsCancelled<A> = Flawed<A, 6>;
 pub type OneAtATime<A> = Flawed<A, 7>;
 pub type MixedReplies<A> = Flawed<A, 8>;
 pub type StartsDoomedWork<A> = Flawed<A, 9>;
+pub type SharedBound<A> = Flawed<A, 10>;
+pub type RetryAfterTruncated<A> = Flawed<A, 11>;
+pub type ExpiredKeepsPlace<A> = Flawed<A, 12>;
 
 /// The reference server with `FLAW`.
 #[derive(Debug)]
@@ -113,6 +128,7 @@ impl<A: Accelerator, const FLAW: u8> Server<A> for Flawed<A, FLAW> {
             Flaw::StrictPriority => options.aging = NEVER,
             Flaw::RunsExpired => options.drop_expired = false,
             Flaw::OneAtATime => options.max_batch = 1,
+            Flaw::SharedBound => options.queue = options.queue.map(|q| 2 * q),
             _ => {}
         }
         let max_batch = options.max_batch.min(accelerator.max_batch()).max(1);
@@ -137,11 +153,25 @@ impl<A: Accelerator, const FLAW: u8> Server<A> for Flawed<A, FLAW> {
             return Err(Refused::Expired);
         }
         let (answer, reply) = oneshot::channel();
-        let admitted = self.shared.waiting.lock().admit(&request, now, answer);
-        let Ok(ticket) = admitted else {
-            return Err(Refused::Busy {
-                retry_after: Duration::from_millis(10),
-            });
+        let admitted = {
+            let mut waiting = self.shared.waiting.lock();
+            let all = waiting.len(Class::Interactive) + waiting.len(Class::Batch);
+            let pool_full = self.options.queue.is_some_and(|q| all >= q);
+            if flaw(FLAW) == Flaw::SharedBound && pool_full {
+                None
+            } else {
+                waiting.admit(&request, now, answer).ok()
+            }
+        };
+        let Some(ticket) = admitted else {
+            let retry_after = if flaw(FLAW) == Flaw::RetryAfterTruncated {
+                let waiting = self.shared.waiting.lock().len(request.class) as u64;
+                let last = self.shared.last_batch_us.load(Ordering::Relaxed);
+                Duration::from_micros(waiting / self.options.max_batch as u64 * last)
+            } else {
+                Duration::from_millis(10)
+            };
+            return Err(Refused::Busy { retry_after });
         };
         if flaw(FLAW) == Flaw::LostWakeup {
             self.shared.bell.notify_waiters();
@@ -152,13 +182,22 @@ impl<A: Accelerator, const FLAW: u8> Server<A> for Flawed<A, FLAW> {
             shared: &self.shared,
             ticket,
         };
-        if flaw(FLAW) == Flaw::KeepsCancelled {
+        let leave = if flaw(FLAW) == Flaw::KeepsCancelled {
             std::mem::forget(leave);
-        }
+            None
+        } else {
+            Some(leave)
+        };
         if self.options.drop_expired {
             match timeout_at(request.deadline, reply).await {
                 Ok(Ok(reply)) => Ok(reply),
-                Ok(Err(_)) | Err(_) => Err(Refused::Expired),
+                Ok(Err(_)) => Err(Refused::Expired),
+                Err(_) => {
+                    if flaw(FLAW) == Flaw::ExpiredKeepsPlace {
+                        std::mem::forget(leave);
+                    }
+                    Err(Refused::Expired)
+                }
             }
         } else {
             reply.await.map_err(|_| Refused::Expired)
@@ -236,15 +275,20 @@ pub enum FlightFlaw {
     /// Forgets a flight whose waiters all left, but lets its computation
     /// run on.
     DetachesAbandoned,
+    /// A waiter of a finished flight, leaving, removes whatever flight the
+    /// key holds: a newer one, started meanwhile, is forgotten while it
+    /// runs, and the next caller starts a third.
+    StaleKeyRemoval,
 }
 
-const FLIGHT_FLAWS: [FlightFlaw; 6] = [
+const FLIGHT_FLAWS: [FlightFlaw; 7] = [
     FlightFlaw::NoSharing,
     FlightFlaw::SilentOnError,
     FlightFlaw::LeaderRuns,
     FlightFlaw::NeverForgets,
     FlightFlaw::KeepsResults,
     FlightFlaw::DetachesAbandoned,
+    FlightFlaw::StaleKeyRemoval,
 ];
 
 pub type NoSharing<K, V, E> = FlawedFlights<K, V, E, 0>;
@@ -253,6 +297,7 @@ pub type LeaderRuns<K, V, E> = FlawedFlights<K, V, E, 2>;
 pub type NeverForgets<K, V, E> = FlawedFlights<K, V, E, 3>;
 pub type KeepsResults<K, V, E> = FlawedFlights<K, V, E, 4>;
 pub type DetachesAbandoned<K, V, E> = FlawedFlights<K, V, E, 5>;
+pub type StaleKeyRemoval<K, V, E> = FlawedFlights<K, V, E, 6>;
 
 /// The reference single flight with `FLAW`.
 #[derive(Debug)]
@@ -269,6 +314,10 @@ struct LeaveFlight<'a, K: Hash + Eq, V: Clone, E: Clone, const FLAW: u8> {
 impl<K: Hash + Eq, V: Clone, E: Clone, const FLAW: u8> Drop for LeaveFlight<'_, K, V, E, FLAW> {
     fn drop(&mut self) {
         let flaw = FLIGHT_FLAWS[FLAW as usize];
+        if flaw == FlightFlaw::StaleKeyRemoval && self.flight.result().is_some() {
+            self.flights.forget_whatever(self.key);
+            return;
+        }
         let kept = flaw == FlightFlaw::KeepsResults && self.flight.result().is_some();
         if flaw == FlightFlaw::NeverForgets || kept {
             return;

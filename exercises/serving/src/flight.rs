@@ -134,6 +134,12 @@ impl<K: Hash + Eq, V: Clone, E: Clone> Flights<K, V, E> {
     }
     // ANCHOR_END: core
 
+    /// Removes `key`, whatever flight it holds: the zoo's
+    /// `StaleKeyRemoval`, never the reference.
+    pub(crate) fn forget_whatever(&self, key: &K) {
+        self.map.lock().remove(key);
+    }
+
     /// Removes `key` if `flight` is still its flight.
     pub(crate) fn forget(&self, key: &K, flight: &Arc<Flight<V, E>>) {
         let mut map = self.map.lock();

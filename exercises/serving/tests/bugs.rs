@@ -7,9 +7,10 @@ use kit::bugs;
 use kit::stress::assert_caught;
 use serving::Simulated;
 use serving::buggy::{
-    DetachesAbandoned, FifoOnly, KeepsCancelled, KeepsResults, LeaderRuns, LostWakeup,
-    MixedReplies, NeverForgets, NoSharing, OneAtATime, RunsExpired, SilentOnError,
-    StartsDoomedWork, StrictPriority, UnboundedQueue, WaitsForFullBatch,
+    DetachesAbandoned, ExpiredKeepsPlace, FifoOnly, KeepsCancelled, KeepsResults, LeaderRuns,
+    LostWakeup, MixedReplies, NeverForgets, NoSharing, OneAtATime, RetryAfterTruncated,
+    RunsExpired, SharedBound, SilentOnError, StaleKeyRemoval, StartsDoomedWork, StrictPriority,
+    UnboundedQueue, WaitsForFullBatch,
 };
 
 type Sim = Simulated;
@@ -142,5 +143,37 @@ fn an_abandoned_computation_left_running_is_caught() {
     assert_caught(
         bugs::UNCANCELLED,
         suite::forgets_a_flight_when_every_waiter_leaves::<DetachesAbandoned<Key, Value, Error>>,
+    );
+}
+
+#[test]
+fn one_bound_for_both_classes_is_caught() {
+    assert_caught(
+        bugs::BOUND_EXCEEDED,
+        suite::refuses_at_once_when_full::<SharedBound<Sim>>,
+    );
+}
+
+#[test]
+fn a_retry_after_of_zero_is_caught() {
+    assert_caught(
+        bugs::WRONG_ANSWER,
+        suite::refuses_at_once_when_full::<RetryAfterTruncated<Sim>>,
+    );
+}
+
+#[test]
+fn an_expired_request_that_keeps_its_place_is_caught() {
+    assert_caught(
+        bugs::UNCANCELLED,
+        suite::a_cancelled_request_frees_its_place::<ExpiredKeepsPlace<Sim>>,
+    );
+}
+
+#[test]
+fn a_late_waiter_that_removes_a_newer_flight_is_caught() {
+    assert_caught(
+        bugs::COMPUTED_TWICE,
+        suite::a_new_flight_outlives_the_last_ones_waiters::<StaleKeyRemoval<Key, Value, Error>>,
     );
 }
