@@ -36,9 +36,10 @@ pub struct DynamicBatcher<A> {
 #[derive(Debug)]
 pub(crate) struct Shared {
     pub(crate) waiting: Mutex<Waiting<Answer>>,
-    /// Rung on every admission. tokio's `notify_one` keeps a permit when
-    /// the loop is not waiting (it is running a batch), so a ring is never
-    /// lost: the next wait returns at once.
+    /// Rung on every admission. The loop looks at the queue before each
+    /// wait, so a request admitted during a batch is found; tokio's
+    /// `notify_one` keeps a permit when nothing waits, so one admitted
+    /// after the loop looked but before it waits still wakes it.
     pub(crate) bell: Notify,
     /// How long the last batch took, in µs: the basis of `Retry-After`.
     pub(crate) last_batch_us: AtomicU64,
