@@ -92,9 +92,19 @@ impl Simulated {
     }
 }
 
-/// Counts a batch as running until dropped, also when the server drops
-/// the batch's future half-way.
-struct Running<'a>(&'a AtomicUsize);
+/// Counts a batch (or a decoder's step) as running until dropped, also
+/// when the server drops its future half-way; one begun while another
+/// runs counts as an overlap.
+pub(crate) struct Running<'a>(&'a AtomicUsize);
+
+impl<'a> Running<'a> {
+    pub(crate) fn start(running: &'a AtomicUsize, overlaps: &AtomicUsize) -> Self {
+        if running.fetch_add(1, Ordering::Relaxed) > 0 {
+            overlaps.fetch_add(1, Ordering::Relaxed);
+        }
+        Running(running)
+    }
+}
 
 impl Drop for Running<'_> {
     fn drop(&mut self) {
@@ -108,10 +118,7 @@ impl Accelerator for Simulated {
     }
 
     async fn run(&self, prompts: Vec<u64>) -> Vec<u64> {
-        if self.running.fetch_add(1, Ordering::Relaxed) > 0 {
-            self.overlaps.fetch_add(1, Ordering::Relaxed);
-        }
-        let _running = Running(&self.running);
+        let _running = Running::start(&self.running, &self.overlaps);
         if prompts.len() > self.max_batch {
             self.oversized.fetch_add(1, Ordering::Relaxed);
         }

@@ -12,14 +12,15 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use kit::sync::Ordering;
-use tokio::sync::oneshot;
+use tokio::sync::{mpsc, oneshot};
 use tokio::task::AbortHandle;
 use tokio::time::{Instant, sleep, timeout_at};
 
 use crate::batcher::{Leave, Shared, next_batch, run_batch};
+use crate::continuous::{Queue, Sequence, step};
 use crate::{
-    Accelerator, Class, Flight, Flights, Joined, Next, Options, Refused, Reply, Request, Server,
-    SingleFlight,
+    Accelerator, Class, Decoder, Flight, Flights, GenOptions, Generate, Generator, Joined, Next,
+    Options, Refused, Reply, Request, Server, SingleFlight,
 };
 
 /// The mistake a [`Flawed`] server makes.
@@ -379,5 +380,71 @@ where
 
     fn in_flight(&self) -> usize {
         self.flights.len()
+    }
+}
+
+/// The mistake a [`FlawedGenerator`] makes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GenFlaw {
+    /// Static batching: admits new requests only when every sequence of
+    /// the batch has finished, so a short request waits for the longest.
+    StaticBatching,
+    /// Retires a sequence only when it is finished: one whose caller
+    /// dropped the receiver keeps its slot to the end.
+    KeepsCancelledSlot,
+}
+
+const GEN_FLAWS: [GenFlaw; 2] = [GenFlaw::StaticBatching, GenFlaw::KeepsCancelledSlot];
+
+pub type StaticBatching<D> = FlawedGenerator<D, 0>;
+pub type KeepsCancelledSlot<D> = FlawedGenerator<D, 1>;
+
+/// The reference generator with `FLAW`.
+#[derive(Debug)]
+pub struct FlawedGenerator<D, const FLAW: u8> {
+    queue: Arc<Queue>,
+    worker: AbortHandle,
+    decoder: std::marker::PhantomData<D>,
+}
+
+impl<D, const FLAW: u8> Drop for FlawedGenerator<D, FLAW> {
+    fn drop(&mut self) {
+        self.worker.abort();
+    }
+}
+
+impl<D: Decoder, const FLAW: u8> Generator<D> for FlawedGenerator<D, FLAW> {
+    fn new(decoder: Arc<D>, options: GenOptions) -> Self {
+        let queue = Arc::new(Queue::new(options));
+        let worker =
+            tokio::spawn(run_flawed::<D, FLAW>(Arc::clone(&queue), decoder)).abort_handle();
+        Self {
+            queue,
+            worker,
+            decoder: std::marker::PhantomData,
+        }
+    }
+
+    fn generate(&self, request: Generate) -> Result<mpsc::UnboundedReceiver<u64>, Refused> {
+        self.queue.push(request)
+    }
+}
+
+async fn run_flawed<D: Decoder, const FLAW: u8>(queue: Arc<Queue>, decoder: Arc<D>) {
+    let flaw = GEN_FLAWS[FLAW as usize];
+    let slots = decoder.slots().max(1);
+    let mut active: Vec<Sequence> = Vec::with_capacity(slots);
+    loop {
+        if flaw != GenFlaw::KeepsCancelledSlot {
+            active.retain(|s| !s.cancelled());
+        }
+        if flaw != GenFlaw::StaticBatching || active.is_empty() {
+            queue.admit(&mut active, slots);
+        }
+        if active.is_empty() {
+            queue.bell.notified().await;
+            continue;
+        }
+        step(&*decoder, &mut active).await;
     }
 }

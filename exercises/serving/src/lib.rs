@@ -18,6 +18,10 @@
 //! - [`Flights`] (`flight.rs`) is the reference single flight.
 //! - [`Simulated`] (`accelerator.rs`) is the accelerator: sleeps of the
 //!   cost a batch would take, and a log the suite reads.
+//! - Generation mode (`generation.rs`): a request asks for tokens, and a
+//!   [`Decoder`] step makes one for every sequence it holds.
+//!   [`ContinuousBatches`] (`continuous.rs`) is the reference generator:
+//!   requests join and leave at every step.
 //! - `buggy.rs` holds the bug zoo and `starter.rs` the candidate's file.
 //!
 //! Time: every clock and sleep here is `tokio::time`'s. The suite runs on
@@ -42,7 +46,13 @@ mod accelerator;
 mod batcher;
 #[cfg(not(loom))]
 pub mod buggy;
+#[cfg(not(loom))]
+mod continuous;
+#[cfg(not(loom))]
+mod decoder;
 mod flight;
+#[cfg(not(loom))]
+mod generation;
 mod queue;
 #[cfg(all(feature = "starter", not(loom)))]
 pub mod starter;
@@ -51,7 +61,13 @@ pub mod starter;
 pub use accelerator::{Batch, Simulated, output_of};
 #[cfg(not(loom))]
 pub use batcher::DynamicBatcher;
+#[cfg(not(loom))]
+pub use continuous::ContinuousBatches;
+#[cfg(not(loom))]
+pub use decoder::{SimulatedDecoder, Step};
 pub use flight::{Flight, Flights, Joined};
+#[cfg(not(loom))]
+pub use generation::{Decoder, GenOptions, Generate, Generator, token_of};
 pub use queue::{Next, Waiting};
 
 /// Which queue a request waits in.

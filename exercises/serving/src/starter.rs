@@ -16,10 +16,13 @@ use std::future::Future;
 use std::marker::PhantomData;
 use std::sync::Arc;
 
-use tokio::sync::{Notify, oneshot};
+use tokio::sync::{Notify, mpsc, oneshot};
 use tokio::time::{Duration, Instant};
 
-use crate::{Accelerator, Class, Options, Refused, Reply, Request, Server, SingleFlight};
+use crate::{
+    Accelerator, Class, Decoder, GenOptions, Generate, Generator, Options, Refused, Reply, Request,
+    Server, SingleFlight,
+};
 
 /// Your server.
 #[derive(Debug)]
@@ -86,5 +89,36 @@ where
 
     fn in_flight(&self) -> usize {
         todo!("how many keys are in flight")
+    }
+}
+
+/// Your generator: continuous batching.
+#[derive(Debug)]
+pub struct StarterGenerator<D> {
+    decoder: Arc<D>,
+    options: GenOptions,
+    // TODO: the queue of requests waiting for a slot, and the loop that
+    // owns the decoder.
+}
+
+impl<D: Decoder> Generator<D> for StarterGenerator<D> {
+    fn new(decoder: Arc<D>, options: GenOptions) -> Self {
+        // TODO: start the loop: at every step boundary, retire finished
+        // and cancelled sequences (`UnboundedSender::is_closed`), admit
+        // waiting requests into free slots, and run one step.
+        Self { decoder, options }
+    }
+
+    fn generate(&self, request: Generate) -> Result<mpsc::UnboundedReceiver<u64>, Refused> {
+        // TODO: refuse at once if `options.queue` requests wait; otherwise
+        // queue the request, wake the loop, and return the receiving half
+        // of its token stream.
+        todo!(
+            "generate {} tokens for prompt {} on {} slots (queue {})",
+            request.tokens,
+            request.prompt,
+            self.decoder.slots(),
+            self.options.queue
+        )
     }
 }

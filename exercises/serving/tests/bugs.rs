@@ -5,15 +5,16 @@ mod suite;
 
 use kit::bugs;
 use kit::stress::assert_caught;
-use serving::Simulated;
 use serving::buggy::{
-    DetachesAbandoned, ExpiredKeepsPlace, FifoOnly, KeepsCancelled, KeepsResults, LeaderRuns,
-    LostWakeup, MixedReplies, NeverForgets, NoSharing, OneAtATime, RetryAfterTruncated,
-    RunsExpired, SharedBound, SilentOnError, StaleKeyRemoval, StartsDoomedWork, StrictPriority,
-    UnboundedQueue, WaitsForFullBatch,
+    DetachesAbandoned, ExpiredKeepsPlace, FifoOnly, KeepsCancelled, KeepsCancelledSlot,
+    KeepsResults, LeaderRuns, LostWakeup, MixedReplies, NeverForgets, NoSharing, OneAtATime,
+    RetryAfterTruncated, RunsExpired, SharedBound, SilentOnError, StaleKeyRemoval,
+    StartsDoomedWork, StaticBatching, StrictPriority, UnboundedQueue, WaitsForFullBatch,
 };
+use serving::{Simulated, SimulatedDecoder};
 
 type Sim = Simulated;
+type Decoder = SimulatedDecoder;
 type Key = u64;
 type Value = u64;
 type Error = String;
@@ -175,5 +176,21 @@ fn a_late_waiter_that_removes_a_newer_flight_is_caught() {
     assert_caught(
         bugs::COMPUTED_TWICE,
         suite::a_new_flight_outlives_the_last_ones_waiters::<StaleKeyRemoval<Key, Value, Error>>,
+    );
+}
+
+#[test]
+fn static_batching_is_caught() {
+    assert_caught(
+        bugs::HEAD_OF_LINE,
+        suite::generation::a_new_request_joins_at_the_next_step::<StaticBatching<Decoder>>,
+    );
+}
+
+#[test]
+fn a_cancelled_sequence_that_keeps_its_slot_is_caught() {
+    assert_caught(
+        bugs::UNCANCELLED,
+        suite::generation::a_cancelled_sequence_frees_its_slot::<KeepsCancelledSlot<Decoder>>,
     );
 }

@@ -5,7 +5,7 @@
 mod suite;
 
 use kit::stress::assert_passes as pass;
-use serving::{DynamicBatcher, Flights, Simulated};
+use serving::{ContinuousBatches, DynamicBatcher, Flights, Simulated, SimulatedDecoder};
 
 /// A module of tests per server: `starter::batches_fill_under_load`.
 macro_rules! servers {
@@ -114,8 +114,43 @@ macro_rules! flights {
     )*};
 }
 
+/// A module of tests per generator.
+macro_rules! generators {
+    ($($module:ident: $generator:ty),* $(,)?) => {$(
+        mod $module {
+            use super::*;
+
+            type Tested = $generator;
+
+            #[test]
+            fn every_token_in_order() {
+                pass(suite::generation::every_token_in_order::<Tested>);
+            }
+
+            #[test]
+            fn a_new_request_joins_at_the_next_step() {
+                pass(suite::generation::a_new_request_joins_at_the_next_step::<Tested>);
+            }
+
+            #[test]
+            fn never_more_than_the_slots() {
+                pass(suite::generation::never_more_than_the_slots::<Tested>);
+            }
+
+            #[test]
+            fn a_cancelled_sequence_frees_its_slot() {
+                pass(suite::generation::a_cancelled_sequence_frees_its_slot::<Tested>);
+            }
+        }
+    )*};
+}
+
 servers! {
     dynamic_batcher: DynamicBatcher<Simulated>,
+}
+
+generators! {
+    continuous_batches: ContinuousBatches<SimulatedDecoder>,
 }
 
 flights! {
@@ -125,6 +160,11 @@ flights! {
 #[cfg(feature = "starter")]
 servers! {
     starter: serving::starter::StarterServer<Simulated>,
+}
+
+#[cfg(feature = "starter")]
+generators! {
+    starter_generator: serving::starter::StarterGenerator<SimulatedDecoder>,
 }
 
 #[cfg(feature = "starter")]

@@ -9,6 +9,8 @@
 
 #![allow(dead_code)]
 
+pub mod generation;
+
 use std::collections::HashMap;
 use std::future::Future;
 use std::sync::Arc;
