@@ -171,9 +171,9 @@ pub fn open_loop(options: Options, load: Load) -> Result<Outcome> {
 pub fn run(seconds: f64, progress: &dyn Fn(&str)) -> Result<Measured> {
     let duration = Duration::from_secs_f64(seconds);
     progress("capacity without batching");
-    let capacity = capacity(options(Some(64), false, 1), seconds)?;
+    let unbatched = capacity(options(Some(64), false, 1), seconds)?;
     progress("capacity with batches of 8");
-    let batched_capacity = capacity_of_batched(seconds)?;
+    let batched_capacity = capacity(options(Some(64), false, MAX_BATCH), seconds)?;
     let mut rows = Vec::new();
     for (i, rate) in LOADS.into_iter().enumerate() {
         for strategy in strategies() {
@@ -198,14 +198,10 @@ pub fn run(seconds: f64, progress: &dyn Fn(&str)) -> Result<Measured> {
     }
     rows.extend(priorities(duration, progress)?);
     Ok(Measured {
-        capacity,
+        capacity: unbatched,
         batched_capacity,
         rows,
     })
-}
-
-fn capacity_of_batched(seconds: f64) -> Result<f64> {
-    capacity(options(Some(64), false, MAX_BATCH), seconds)
 }
 
 /// Interactive requests beside batch work past capacity

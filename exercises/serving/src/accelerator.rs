@@ -66,11 +66,6 @@ impl Simulated {
         self.fixed + self.per_item * n as u32
     }
 
-    /// Requests a second it serves when every batch holds `n`.
-    pub fn capacity(&self, n: usize) -> f64 {
-        n as f64 / self.cost(n).as_secs_f64()
-    }
-
     /// Every batch started so far, in the order they started.
     pub fn batches(&self) -> Vec<Batch> {
         self.log.lock().clone()

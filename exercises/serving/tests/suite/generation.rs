@@ -9,7 +9,7 @@ use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 use tokio::time::{Duration, Instant, sleep, sleep_until, timeout};
 
-use super::{ms, paused};
+use super::{Seeded, ms, paused};
 
 /// A step of n sequences: 10 ms and 1 ms a sequence.
 const FIXED: Duration = Duration::from_millis(10);
@@ -137,17 +137,11 @@ pub fn every_token_in_order<G: Generator<SimulatedDecoder>>() -> Result<(), Stri
     paused(async {
         let decoder = decoder(4);
         let generator = G::new(Arc::clone(&decoder), GenOptions { queue: 64 });
-        let mut state = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = move |n: u64| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state % n
-        };
+        let mut seeded = Seeded(0x9e37_79b9_7f4a_7c15);
         let mut reading = Vec::new();
         for prompt in 0..30 {
-            reading.push(start(&generator, prompt, 1 + next(30) as u32)?);
-            sleep(Duration::from_millis(next(40))).await;
+            reading.push(start(&generator, prompt, 1 + seeded.next(30) as u32)?);
+            sleep(Duration::from_millis(seeded.next(40))).await;
         }
         for read in reading {
             whole(&read.await.expect("a reader panicked"))?;

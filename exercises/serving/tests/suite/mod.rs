@@ -242,10 +242,10 @@ fn in_turn(outcomes: &[Outcome], accelerator: &Simulated, aging: Duration) -> Re
 }
 
 /// A seeded xorshift: the same scenario on every run.
-struct Seeded(u64);
+pub struct Seeded(pub u64);
 
 impl Seeded {
-    fn next(&mut self, n: u64) -> u64 {
+    pub fn next(&mut self, n: u64) -> u64 {
         self.0 ^= self.0 << 13;
         self.0 ^= self.0 >> 7;
         self.0 ^= self.0 << 17;
