@@ -1,14 +1,19 @@
 //! The serving lab over real HTTP on 127.0.0.1: the status codes, a
 //! client that hangs up giving its place back, identical prompts computed
-//! once, and the open-loop generator's counts. Each test owns its runtime,
+//! once, the open-loop generator's counts, and generation mode's stream
+//! (a client that hangs up mid-answer frees its slot). Each test owns its runtime,
 //! so every server task and connection ends with the test.
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use concur::serving::http::{InferRequest, Listening, WireClass};
+use concur::serving::http::{GenerateRequest, InferRequest, Listening, WireClass};
 use concur::serving::load::{self, Load};
-use serving::{DynamicBatcher, Options, Server, Simulated};
+use concur::serving::streams::{self, GenLoad};
+use serving::{
+    ContinuousBatches, DynamicBatcher, GenOptions, Generator, Options, Server, Simulated,
+    SimulatedDecoder, token_of,
+};
 
 fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_multi_thread()
@@ -191,6 +196,140 @@ fn the_open_loop_generator_counts_every_request_once() {
     });
 }
 
+/// A generation server of one slot, steps of `step_ms`, and a queue of
+/// `queue`.
+async fn start_generation(step_ms: u64, queue: usize) -> (Arc<SimulatedDecoder>, Listening) {
+    let decoder = Arc::new(SimulatedDecoder::new(
+        Duration::from_millis(step_ms),
+        Duration::ZERO,
+        1,
+    ));
+    let generator = Arc::new(ContinuousBatches::new(
+        Arc::clone(&decoder),
+        GenOptions { queue },
+    ));
+    let listening = Listening::start_generation::<SimulatedDecoder, _>(generator)
+        .await
+        .expect("a server on 127.0.0.1");
+    (decoder, listening)
+}
+
+async fn post_generate(
+    client: &reqwest::Client,
+    url: &str,
+    prompt: u64,
+    tokens: u32,
+) -> reqwest::Response {
+    client
+        .post(url)
+        .header("content-type", "application/json")
+        .body(serde_json::to_vec(&GenerateRequest { prompt, tokens }).unwrap())
+        .send()
+        .await
+        .expect("the server answers")
+}
+
+#[test]
+fn generate_streams_every_token_in_order_and_refuses_when_full() {
+    runtime().block_on(async {
+        let (_, listening) = start_generation(5, 1).await;
+        let (client, url) = (client(), listening.url());
+        // One holds the slot, one waits, the third finds the queue full.
+        let holder = post_generate(&client, &url, 1, 20).await;
+        assert_eq!(holder.status(), 200);
+        let waiter = post_generate(&client, &url, 2, 3).await;
+        assert_eq!(waiter.status(), 200);
+        let refused = post_generate(&client, &url, 3, 3).await;
+        assert_eq!(refused.status(), 503);
+        assert!(refused.headers().contains_key("retry-after"));
+        for (response, prompt, tokens) in [(holder, 1, 20), (waiter, 2, 3)] {
+            let text = tokio::time::timeout(Duration::from_secs(5), response.text())
+                .await
+                .expect("the stream ends")
+                .unwrap();
+            let got: Vec<u64> = text.lines().map(|l| l.parse().unwrap()).collect();
+            let want: Vec<u64> = (0..tokens).map(|i| token_of(prompt, i)).collect();
+            assert_eq!(
+                got, want,
+                "prompt {prompt}: every token, in order, one a line"
+            );
+        }
+        let bad = client
+            .post(&url)
+            .header("content-type", "application/json")
+            .body("{\"prompt\": 1}")
+            .send()
+            .await
+            .unwrap();
+        assert!(bad.status().is_client_error(), "{}", bad.status());
+    });
+}
+
+#[test]
+fn a_client_that_hangs_up_mid_answer_frees_its_slot() {
+    runtime().block_on(async {
+        let (decoder, listening) = start_generation(5, 4).await;
+        let url = listening.url();
+        // An answer of a million tokens (an hour and a half), read until
+        // its first token, then the client hangs up.
+        let leaver = client();
+        let mut endless = post_generate(&leaver, &url, 1, 1_000_000).await;
+        let first = endless.chunk().await.unwrap().expect("a first token");
+        assert!(!first.is_empty());
+        drop(endless);
+        drop(leaver);
+        // The only slot is free again: a short answer comes whole.
+        let next = post_generate(&client(), &url, 2, 3).await;
+        let text = tokio::time::timeout(Duration::from_secs(5), next.text())
+            .await
+            .expect("the slot was freed: the short answer came")
+            .unwrap();
+        assert_eq!(text.lines().count(), 3);
+        let steps = decoder.steps();
+        let joined = steps
+            .iter()
+            .position(|s| s.active.iter().any(|&(p, _)| p == 2))
+            .expect("the short answer ran");
+        assert!(
+            steps[joined..]
+                .iter()
+                .all(|s| s.active.iter().all(|&(p, _)| p != 1)),
+            "the abandoned sequence kept running beside the next one"
+        );
+        let abandoned = steps[..joined].len();
+        assert!(
+            abandoned < 200,
+            "the abandoned sequence ran {abandoned} steps (1 s) before its slot was freed"
+        );
+    });
+}
+
+#[test]
+fn the_generation_load_times_every_stream() {
+    runtime().block_on(async {
+        let (_, listening) = start_generation(2, 64).await;
+        let load = GenLoad {
+            rate: 50.0,
+            duration: Duration::from_millis(500),
+            warmup: Duration::from_millis(100),
+            short: (2, 4),
+            long: (8, 16),
+            long_fraction: 0.25,
+            give_up: Duration::from_secs(5),
+            seed: 3,
+        };
+        let tally = streams::run(&listening.url(), &load).await;
+        assert!(tally.offered > 0);
+        assert_eq!(tally.completed + tally.shed + tally.failed, tally.offered);
+        assert_eq!(tally.failed, 0, "nothing fails on loopback");
+        assert_eq!(tally.first_token.len(), tally.completed);
+        // Every answer has two tokens or more: each completed stream has
+        // a time per token. (Its value is the bench's business: a busy
+        // client reads two buffered tokens microseconds apart.)
+        assert_eq!(tally.per_token.len(), tally.completed);
+    });
+}
+
 #[test]
 fn concur_bench_serving_writes_the_rows_and_the_capacity() {
     let dir = std::env::temp_dir().join(format!("concur-serving-{}", std::process::id()));
@@ -228,9 +367,15 @@ fn concur_bench_serving_writes_the_rows_and_the_capacity() {
         rows[0],
         "offered_per_sec,implementation,goodput_per_sec,shed_fraction,p50_ms,p99_ms"
     );
-    // Five loads of six servers, and two classes of two priority setups.
-    assert_eq!(rows.len() - 1, 5 * 6 + 4, "{text}");
-    for strategy in ["unbounded queue", "bounded queue + deadlines + batching"] {
+    // Five loads of six servers, two classes of two priority setups, and
+    // three loads of two generators, two rows each.
+    assert_eq!(rows.len() - 1, 5 * 6 + 4 + 3 * 2 * 2, "{text}");
+    for strategy in [
+        "unbounded queue",
+        "bounded queue + deadlines + batching",
+        "continuous batching: first token",
+        "static batching: per token",
+    ] {
         assert!(
             rows.iter().any(|r| r.contains(&format!(",{strategy},"))),
             "{text}"

@@ -1,19 +1,20 @@
 //! The serving lab's experiment behind the book's "A high-concurrency
 //! inference API": goodput, shed fraction and p99 latency against offered
-//! load for six servers, and interactive latency beside saturating batch
-//! work. The server and the load generator are the serving exercise's,
+//! load for six servers, interactive latency beside saturating batch
+//! work, and time to first token and per token, static against
+//! continuous batching. The server and the load generator are the serving exercise's,
 //! over real HTTP on 127.0.0.1 (`src/serving/`); this file only charts
 //! what `concur::serving::experiment::run` measured. Not criterion: each
 //! point is one open-loop run of fixed length.
 //!
 //! A complete run refreshes `book/src/charts/serving-*.svg`, `serving.csv`,
-//! `serving.md` and `serving-priorities.md`; `cargo bench -- --test` runs
+//! `serving.md`, `serving-priorities.md` and `serving-generation.md`; `cargo bench -- --test` runs
 //! tiny points only.
 
 #[path = "../common/mod.rs"]
 mod common;
 
-use concur::serving::experiment::{self, DEADLINE, LOADS, Row};
+use concur::serving::experiment::{self, DEADLINE, LOADS, Row, is_generation};
 use concur::sweep::{book_charts_dir, contention_dir};
 use kit::report::{Chart, Fingerprint, Guide, Record, caption, draw_svg, write_rows};
 
@@ -43,10 +44,12 @@ fn main() {
         .collect();
     let caption = caption(&lines, false);
 
-    // The six servers against load; the priority rows go in a table.
-    let (loads, priorities): (Vec<&Row>, Vec<&Row>) = measured
-        .rows
-        .iter()
+    // The six servers against load; the priority and generation rows go
+    // in tables.
+    let (generation, one_shot): (Vec<&Row>, Vec<&Row>) =
+        measured.rows.iter().partition(|row| is_generation(row));
+    let (loads, priorities): (Vec<&Row>, Vec<&Row>) = one_shot
+        .into_iter()
         .partition(|row| LOADS.contains(&row.offered_per_sec) && !row.implementation.contains(':'));
     let record = |row: &Row, workload: &str, value: f64| Record {
         exercise: "serving".into(),
@@ -138,7 +141,8 @@ fn main() {
     let owned = |rows: &[&Row]| rows.iter().map(|r| (*r).clone()).collect::<Vec<Row>>();
     let table = experiment::markdown(&owned(&loads));
     let priority_table = experiment::markdown(&owned(&priorities));
-    println!("\n{table}\n{priority_table}");
+    let generation_table = experiment::generation_markdown(&owned(&generation));
+    println!("\n{table}\n{priority_table}\n{generation_table}");
     let csv = contention_dir().join("serving.csv");
     if let Err(e) = write_rows(&csv, &measured.rows, &fingerprint, &notes) {
         eprintln!("warning: could not write {}: {e}", csv.display());
@@ -147,6 +151,7 @@ fn main() {
         &[
             ("serving.md", &table),
             ("serving-priorities.md", &priority_table),
+            ("serving-generation.md", &generation_table),
         ],
         common::full_run(),
     );

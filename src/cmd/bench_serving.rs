@@ -6,7 +6,10 @@
 use std::path::Path;
 
 use anyhow::{Context, Result};
-use concur::serving::experiment::{self, DEADLINE, MAX_BATCH, Measured, Row, markdown, shown_ms};
+use concur::serving::experiment::{
+    self, DEADLINE, FIRST_TOKEN, GEN_LOADS, MAX_BATCH, Measured, Row, generation_markdown,
+    is_generation, markdown, shown_ms,
+};
 use kit::report::{Fingerprint, write_rows};
 
 pub fn run(seconds: f64, csv: &Path, quiet: bool) -> Result<()> {
@@ -26,7 +29,10 @@ pub fn run(seconds: f64, csv: &Path, quiet: bool) -> Result<()> {
     if let Some(warning) = notes.iter().find(|n| n.starts_with("warning")) {
         println!("{warning}");
     }
-    println!("{}", markdown(&measured.rows));
+    let (generation, one_shot): (Vec<Row>, Vec<Row>) =
+        measured.rows.iter().cloned().partition(is_generation);
+    println!("{}", markdown(&one_shot));
+    println!("{}", generation_markdown(&generation));
     for line in goals(&measured) {
         println!("{line}");
     }
@@ -70,6 +76,22 @@ fn goals(measured: &Measured) -> Vec<String> {
         "Batches of up to {MAX_BATCH}: {:.2}x the saturated throughput of one at a time.",
         measured.batched_capacity / capacity
     ));
+    let busiest = GEN_LOADS[GEN_LOADS.len() - 1];
+    if let (Some(continuous), Some(fixed)) = (
+        at(
+            rows,
+            &format!("continuous batching: {FIRST_TOKEN}"),
+            busiest,
+        ),
+        at(rows, &format!("static batching: {FIRST_TOKEN}"), busiest),
+    ) {
+        lines.push(format!(
+            "Generation at {busiest:.0} requests/s: time to first token p99 {} with continuous \
+             batching, {} with static batching.",
+            shown_ms(continuous.p99_ms),
+            shown_ms(fixed.p99_ms)
+        ));
+    }
     for row in rows
         .iter()
         .filter(|r| r.implementation.ends_with(": interactive"))

@@ -1,6 +1,8 @@
 //! The serving experiment: goodput, shed fraction and latency against
-//! offered load, for each admission policy with and without batching, and
-//! interactive latency beside saturating batch work.
+//! offered load, for each admission policy with and without batching;
+//! interactive latency beside saturating batch work; and in generation
+//! mode, time to first token and per token, static against continuous
+//! batching.
 //!
 //! Every point is a fresh runtime with a fresh server on 127.0.0.1 and the
 //! load generator beside it, both over real HTTP; dropping the runtime at
@@ -11,10 +13,15 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 use serde::Serialize;
-use serving::{DynamicBatcher, Options, Server, Simulated};
+use serving::buggy::StaticBatching;
+use serving::{
+    ContinuousBatches, DynamicBatcher, GenOptions, Generator, Options, Server, Simulated,
+    SimulatedDecoder,
+};
 
 use super::http::Listening;
 use super::load::{self, Load, Outcome};
+use super::streams::{self, GenLoad, GenTally};
 
 /// The accelerator: 9 ms a batch and 1 ms a prompt, at most 8 prompts.
 /// Whole milliseconds, because tokio's timers fire on whole milliseconds.
@@ -35,6 +42,25 @@ pub const LOADS: [f64; 5] = [25.0, 50.0, 100.0, 200.0, 400.0];
 /// Beside them, interactive requests at a quarter of that capacity and
 /// batch requests at 1.5 times the batched capacity (8 per 17 ms).
 pub const PRIORITY_LOADS: (f64, f64) = (25.0, 700.0);
+
+/// Generation mode: a decoder step of n sequences takes the same 9 ms +
+/// 1 ms each, over up to 8 sequences (its slots).
+pub const SLOTS: usize = 8;
+/// Answer lengths: three in four short, one in four long.
+pub const SHORT: (u32, u32) = (4, 16);
+pub const LONG: (u32, u32) = (64, 128);
+pub const LONG_FRACTION: f64 = 0.25;
+/// Requests a second in generation mode. Continuous batching makes up to
+/// 8 tokens per 17 ms step, 470 a second, and the mean answer is 31.5
+/// tokens: about 15 requests a second at most.
+pub const GEN_LOADS: [f64; 3] = [4.0, 8.0, 12.0];
+/// A generation point runs this many times a one-shot point's seconds:
+/// at a few requests a second, a p99 needs a hundred requests or so.
+pub const GEN_STRETCH: u32 = 4;
+/// A generation client waits this long for its whole answer.
+pub const GEN_GIVE_UP: Duration = Duration::from_secs(10);
+/// Most requests waiting for a slot.
+pub const GEN_QUEUE: usize = 64;
 
 /// A server set up one way.
 #[derive(Debug, Clone, Copy)]
@@ -197,6 +223,7 @@ pub fn run(seconds: f64, progress: &dyn Fn(&str)) -> Result<Measured> {
         }
     }
     rows.extend(priorities(duration, progress)?);
+    rows.extend(generation(duration * GEN_STRETCH, progress)?);
     Ok(Measured {
         capacity: unbatched,
         batched_capacity,
@@ -249,6 +276,72 @@ fn priorities(duration: Duration, progress: &dyn Fn(&str)) -> Result<Vec<Row>> {
     Ok(rows)
 }
 
+/// Time to first token and per token, static against continuous
+/// batching, at each of [`GEN_LOADS`]: two rows per point.
+pub fn generation(duration: Duration, progress: &dyn Fn(&str)) -> Result<Vec<Row>> {
+    let mut rows = Vec::new();
+    for (i, rate) in GEN_LOADS.into_iter().enumerate() {
+        let load = GenLoad {
+            rate,
+            duration,
+            warmup: duration / 5,
+            short: SHORT,
+            long: LONG,
+            long_fraction: LONG_FRACTION,
+            give_up: GEN_GIVE_UP,
+            seed: 1000 + i as u64,
+        };
+        for name in ["static batching", "continuous batching"] {
+            progress(&format!("{name} at {rate:.0} requests/s"));
+            let tally = if name == "static batching" {
+                streamed::<StaticBatching<SimulatedDecoder>>(load)?
+            } else {
+                streamed::<ContinuousBatches<SimulatedDecoder>>(load)?
+            };
+            rows.extend(generation_rows(rate, name, &tally));
+        }
+    }
+    Ok(rows)
+}
+
+/// An open-loop run of `load` against a generator `G` on a fresh runtime.
+fn streamed<G: Generator<SimulatedDecoder>>(load: GenLoad) -> Result<GenTally> {
+    let runtime = runtime()?;
+    let result = runtime.block_on(async {
+        let decoder = Arc::new(SimulatedDecoder::new(FIXED, PER_ITEM, SLOTS));
+        let generator = Arc::new(G::new(decoder, GenOptions { queue: GEN_QUEUE }));
+        let listening = Listening::start_generation::<SimulatedDecoder, G>(generator).await?;
+        let tally = streams::run(&listening.url(), &load).await;
+        drop(listening);
+        anyhow::Ok(tally)
+    });
+    runtime.shutdown_timeout(Duration::from_secs(1));
+    result
+}
+
+/// A generation point as two rows: goodput is streams completed a second,
+/// p50 and p99 are of the time to first token in one row and of the time
+/// per output token in the other.
+fn generation_rows(rate: f64, name: &str, tally: &GenTally) -> [Row; 2] {
+    let offered = tally.offered.max(1) as f64;
+    let row = |what: &str, histogram| Row {
+        offered_per_sec: rate,
+        implementation: format!("{name}: {what}"),
+        goodput_per_sec: tally.completed as f64 / tally.window.as_secs_f64(),
+        shed_fraction: tally.shed as f64 / offered,
+        p50_ms: GenTally::quantile_ms(histogram, 0.5),
+        p99_ms: GenTally::quantile_ms(histogram, 0.99),
+    };
+    [
+        row(FIRST_TOKEN, &tally.first_token),
+        row(PER_TOKEN, &tally.per_token),
+    ]
+}
+
+/// The suffixes of the generation rows' names.
+pub const FIRST_TOKEN: &str = "first token";
+pub const PER_TOKEN: &str = "per token";
+
 /// The `#` lines of a run's CSV: both capacities, the model, and the
 /// machine's scaling ceiling measured now, with a warning if it shows a
 /// busy machine. The server sleeps for its accelerator, so the cores are
@@ -264,6 +357,19 @@ pub fn notes(measured: &Measured, seconds: f64) -> Vec<String> {
             FIXED.as_millis(),
             PER_ITEM.as_millis(),
             DEADLINE.as_millis()
+        ),
+        format!(
+            "generation: steps of {} ms + {} ms a sequence, {SLOTS} slots; answers of {}-{} \
+             tokens, of {}-{} for {:.0}% of them; {} s of arrivals a point; per token is each \
+             answer's mean gap after its first token; completed/s counts whole answers",
+            FIXED.as_millis(),
+            PER_ITEM.as_millis(),
+            SHORT.0,
+            SHORT.1,
+            LONG.0,
+            LONG.1,
+            LONG_FRACTION * 100.0,
+            seconds * f64::from(GEN_STRETCH)
         ),
         kit::report::ceiling_note(2, ceiling),
     ];
@@ -285,6 +391,44 @@ pub fn markdown(rows: &[Row]) -> String {
             row.shed_fraction * 100.0,
             shown_ms(row.p50_ms),
             shown_ms(row.p99_ms)
+        ));
+    }
+    out
+}
+
+/// Whether `row` is one of generation mode's.
+pub fn is_generation(row: &Row) -> bool {
+    row.implementation.ends_with(&format!(": {FIRST_TOKEN}"))
+        || row.implementation.ends_with(&format!(": {PER_TOKEN}"))
+}
+
+/// Generation mode's rows as a Markdown table, a line per point.
+pub fn generation_markdown(rows: &[Row]) -> String {
+    let mut out = String::from(
+        "| offered/s | batching | completed/s | shed | first token p50 | p99 | per token p50 \
+         | p99 |\n|---:|---|---:|---:|---:|---:|---:|---:|\n",
+    );
+    for first in rows
+        .iter()
+        .filter(|r| r.implementation.ends_with(FIRST_TOKEN))
+    {
+        let name = first.implementation.trim_end_matches(FIRST_TOKEN);
+        let Some(per) = rows.iter().find(|r| {
+            r.offered_per_sec == first.offered_per_sec
+                && r.implementation.strip_suffix(PER_TOKEN) == Some(name)
+        }) else {
+            continue;
+        };
+        out.push_str(&format!(
+            "| {:.0} | {} | {:.1} | {:.0}% | {} | {} | {} | {} |\n",
+            first.offered_per_sec,
+            name.trim_end_matches(": "),
+            first.goodput_per_sec,
+            first.shed_fraction * 100.0,
+            shown_ms(first.p50_ms),
+            shown_ms(first.p99_ms),
+            shown_ms(per.p50_ms),
+            shown_ms(per.p99_ms)
         ));
     }
     out

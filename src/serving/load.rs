@@ -63,7 +63,7 @@ impl Tally {
             good: 0,
             shed: 0,
             failed: 0,
-            latency: Histogram::new_with_bounds(1, 600_000_000, 3).expect("valid bounds"),
+            latency: histogram(),
         }
     }
 
@@ -117,10 +117,7 @@ enum Ended {
 /// Sends `load` to `url` (on the current runtime) and waits for every
 /// answer or give-up.
 pub async fn run(url: &str, load: &Load) -> Outcome {
-    let client = reqwest::Client::builder()
-        .no_proxy()
-        .build()
-        .expect("an HTTP client");
+    let client = client();
     let mut arrivals = Vec::new();
     let mut rng = Rng::new(load.seed);
     for (class, rate) in [
@@ -130,15 +127,11 @@ pub async fn run(url: &str, load: &Load) -> Outcome {
         if rate <= 0.0 {
             continue;
         }
-        let mut at = Duration::ZERO;
-        loop {
-            // Exponential gaps: a Poisson stream.
-            at += Duration::from_secs_f64(-(1.0 - rng.unit()).ln() / rate);
-            if at >= load.duration {
-                break;
-            }
-            arrivals.push((at, class));
-        }
+        arrivals.extend(
+            poisson(&mut rng, rate, load.duration)
+                .into_iter()
+                .map(|at| (at, class)),
+        );
     }
     arrivals.sort_by_key(|(at, _)| *at);
 
@@ -205,6 +198,33 @@ pub async fn run(url: &str, load: &Load) -> Outcome {
     }
 }
 
+/// An HTTP client for loopback: no proxy, whatever the environment says.
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .no_proxy()
+        .build()
+        .expect("an HTTP client")
+}
+
+/// A histogram of µs, up to ten minutes, to three significant digits.
+pub fn histogram() -> Histogram<u64> {
+    Histogram::new_with_bounds(1, 600_000_000, 3).expect("valid bounds")
+}
+
+/// Arrival times of a Poisson stream of `rate` a second, from zero to
+/// `duration`: exponential gaps, drawn before the run.
+pub fn poisson(rng: &mut Rng, rate: f64, duration: Duration) -> Vec<Duration> {
+    let mut arrivals = Vec::new();
+    let mut at = Duration::ZERO;
+    loop {
+        at += Duration::from_secs_f64(-(1.0 - rng.unit()).ln() / rate);
+        if at >= duration {
+            return arrivals;
+        }
+        arrivals.push(at);
+    }
+}
+
 /// One request, due at `due`: `Some(true)` for a 200 with a reply,
 /// `Some(false)` for a 503 or 504, `None` for anything else. The deadline
 /// sent is what is left of it, as a client that propagates deadlines
@@ -245,10 +265,7 @@ async fn send(
 /// saturated throughput (a closed loop on purpose: here the question is
 /// how fast it can go, not how long each request waits).
 pub async fn saturate(url: &str, clients: usize, duration: Duration) -> f64 {
-    let client = reqwest::Client::builder()
-        .no_proxy()
-        .build()
-        .expect("an HTTP client");
+    let client = client();
     let start = Instant::now();
     let callers: Vec<_> = (0..clients as u64)
         .map(|caller| {

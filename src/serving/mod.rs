@@ -6,3 +6,4 @@
 pub mod experiment;
 pub mod http;
 pub mod load;
+pub mod streams;
