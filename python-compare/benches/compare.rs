@@ -1,6 +1,7 @@
 //! `cargo bench` runs the Python comparison too. A full run (no `--test`,
 //! no filter) refreshes the book's figures: `book/src/charts/python-*.svg`,
-//! `python-compare.csv` and the table of ratios `python-compare.md`.
+//! `python-compare.csv`, the table of ratios `python-compare.md`, and the
+//! serving peer's `python-serving.md` and `.csv`.
 //! `cargo bench -- --test` checks the harness on small inputs instead.
 
 use std::path::{Path, PathBuf};
@@ -71,6 +72,22 @@ fn main() -> ExitCode {
                 "wrote {}\nwrote {}",
                 memory_md.display(),
                 memory_csv.display()
+            );
+            let (serving_md, serving_csv) = (
+                dir.join("python-serving.md"),
+                dir.join("python-serving.csv"),
+            );
+            let seconds = if test { 0.1 } else { 3.0 };
+            if let Err(error) =
+                python_compare::serving::run(seconds, &serving_md, &serving_csv, &mut say)
+            {
+                eprintln!("python-compare: {error:#}");
+                return ExitCode::FAILURE;
+            }
+            println!(
+                "wrote {}\nwrote {}",
+                serving_md.display(),
+                serving_csv.display()
             );
             ExitCode::SUCCESS
         }

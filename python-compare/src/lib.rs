@@ -17,6 +17,7 @@ pub mod gil;
 pub mod interpreter;
 pub mod memory;
 pub mod output;
+pub mod serving;
 pub mod summary;
 pub mod workload;
 pub mod workloads;

@@ -4,6 +4,9 @@
 //! the same input, checks that every answer agrees, and writes the CSV, a
 //! chart per workload beside it (`FILE` -> `FILE-stem-<workload>.svg`) and
 //! a table of ratios to stdout.
+//!
+//! `python-compare --serving [--seconds S]` runs the serving lab's server
+//! in Rust and in Python under the same load instead.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -47,6 +50,14 @@ struct Args {
     /// Redraw the charts of an earlier run's CSV, beside it, and run nothing.
     #[arg(long, value_name = "CSV")]
     charts_of: Option<PathBuf>,
+    /// Run the serving peer instead: the lab's inference server in Rust and
+    /// in Python (aiohttp) under the same load; writes python-serving.csv
+    /// and .md beside --csv.
+    #[arg(long)]
+    serving: bool,
+    /// With --serving: seconds of load a point.
+    #[arg(long, default_value_t = 3.0)]
+    seconds: f64,
 }
 
 fn main() -> ExitCode {
@@ -69,6 +80,29 @@ fn main() -> ExitCode {
                 for chart in charts {
                     println!("wrote {}", chart.display());
                 }
+                ExitCode::SUCCESS
+            }
+            Err(error) => {
+                eprintln!("python-compare: {error:#}");
+                ExitCode::FAILURE
+            }
+        };
+    }
+    if args.serving {
+        let dir = args.csv.parent().unwrap_or(std::path::Path::new("."));
+        let (md, csv) = (
+            dir.join("python-serving.md"),
+            dir.join("python-serving.csv"),
+        );
+        let steps = Steps::new(None, args.quiet);
+        let mut say = |message: &str| steps.show(message);
+        let outcome = std::fs::create_dir_all(dir)
+            .map_err(anyhow::Error::from)
+            .and_then(|()| python_compare::serving::run(args.seconds, &md, &csv, &mut say));
+        steps.finish();
+        return match outcome {
+            Ok(()) => {
+                eprintln!("wrote {}\nwrote {}", md.display(), csv.display());
                 ExitCode::SUCCESS
             }
             Err(error) => {

@@ -132,7 +132,7 @@ fn the_command_line_exits_non_zero_with_a_message() {
 #[test]
 fn every_python_file_runs_on_its_own() {
     for name in [
-        "hashmap", "topk", "trie", "segment", "crawler", "gil", "memory",
+        "hashmap", "topk", "trie", "segment", "crawler", "gil", "memory", "serving",
     ] {
         let out = Command::new(interpreter::INTERPRETER)
             .arg(format!("{}/{name}.py", interpreter::PYTHON_DIR))

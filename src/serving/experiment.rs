@@ -152,7 +152,7 @@ pub struct Measured {
 }
 
 /// A fresh two-thread runtime for one point.
-fn runtime() -> Result<tokio::runtime::Runtime> {
+pub fn runtime() -> Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -167,9 +167,18 @@ fn accelerator() -> Arc<Simulated> {
 /// Starts a server of `options` on a fresh runtime and runs `work` against
 /// its URL; the runtime, the server and every connection end with it.
 fn against<T>(options: Options, work: impl AsyncFnOnce(String) -> T) -> Result<T> {
+    against_with(accelerator(), options, work)
+}
+
+/// [`against`], in front of `accelerator`.
+pub fn against_with<T>(
+    accelerator: Arc<Simulated>,
+    options: Options,
+    work: impl AsyncFnOnce(String) -> T,
+) -> Result<T> {
     let runtime = runtime()?;
     let result = runtime.block_on(async {
-        let server = Arc::new(DynamicBatcher::new(accelerator(), options));
+        let server = Arc::new(DynamicBatcher::new(accelerator, options));
         let listening = Listening::start::<Simulated, _>(server).await?;
         let result = work(listening.url()).await;
         drop(listening);
@@ -192,6 +201,20 @@ pub fn open_loop(options: Options, load: Load) -> Result<Outcome> {
     against(options, async move |url| load::run(&url, &load).await)
 }
 
+/// Interactive requests at `rate` a second for `duration`, the first
+/// fifth not counted: one open-loop point.
+pub fn interactive_load(rate: f64, duration: Duration, seed: u64) -> Load {
+    Load {
+        rates: (rate, 0.0),
+        duration,
+        warmup: duration / 5,
+        interactive_deadline: DEADLINE,
+        batch_deadline: BATCH_DEADLINE,
+        give_up: GIVE_UP,
+        seed,
+    }
+}
+
 /// The whole experiment, `seconds` a point; `progress` hears each point
 /// as it starts.
 pub fn run(seconds: f64, progress: &dyn Fn(&str)) -> Result<Measured> {
@@ -204,15 +227,7 @@ pub fn run(seconds: f64, progress: &dyn Fn(&str)) -> Result<Measured> {
     for (i, rate) in LOADS.into_iter().enumerate() {
         for strategy in strategies() {
             progress(&format!("{} at {rate:.0} requests/s", strategy.name));
-            let load = Load {
-                rates: (rate, 0.0),
-                duration,
-                warmup: duration / 5,
-                interactive_deadline: DEADLINE,
-                batch_deadline: BATCH_DEADLINE,
-                give_up: GIVE_UP,
-                seed: 1 + i as u64,
-            };
+            let load = interactive_load(rate, duration, 1 + i as u64);
             let outcome = open_loop(strategy.options, load)?;
             rows.push(Row::new(
                 rate,
