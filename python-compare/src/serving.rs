@@ -34,6 +34,8 @@ use crate::interpreter;
 /// An accelerator and the server's settings in front of it.
 #[derive(Debug, Clone, Copy)]
 pub struct Model {
+    /// In the CSV: "lab" or "fast".
+    pub key: &'static str,
     pub name: &'static str,
     pub fixed: Duration,
     pub per_item: Duration,
@@ -47,6 +49,7 @@ pub struct Model {
 /// second) where the server is the bottleneck.
 pub const MODELS: [Model; 2] = [
     Model {
+        key: "lab",
         name: "the lab's accelerator (9 ms + 1 ms a prompt, batches of 8)",
         fixed: FIXED,
         per_item: PER_ITEM,
@@ -55,6 +58,7 @@ pub const MODELS: [Model; 2] = [
         loads: [200.0, 400.0, 800.0],
     },
     Model {
+        key: "fast",
         name: "a fast accelerator (1 ms a batch of up to 64)",
         fixed: Duration::from_millis(1),
         per_item: Duration::ZERO,
@@ -84,6 +88,7 @@ impl Model {
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct PeerRow {
     pub server: String,
+    /// A [`Model`]'s key.
     pub accelerator: String,
     /// Requests a second sent; empty for the closed loop (capacity).
     pub offered_per_sec: Option<f64>,
@@ -138,7 +143,7 @@ fn measure(seconds: f64, say: &mut dyn FnMut(&str)) -> Result<Vec<PeerRow>> {
             })?;
             rows.push(PeerRow {
                 server: server.to_string(),
-                accelerator: model.name.to_string(),
+                accelerator: model.key.to_string(),
                 offered_per_sec: None,
                 goodput_per_sec: capacity,
                 shed_fraction: 0.0,
@@ -153,7 +158,7 @@ fn measure(seconds: f64, say: &mut dyn FnMut(&str)) -> Result<Vec<PeerRow>> {
                 let all = outcome.all();
                 rows.push(PeerRow {
                     server: server.to_string(),
-                    accelerator: model.name.to_string(),
+                    accelerator: model.key.to_string(),
                     offered_per_sec: Some(rate),
                     goodput_per_sec: all.good as f64 / outcome.window.as_secs_f64(),
                     shed_fraction: all.shed as f64 / all.offered.max(1) as f64,
@@ -253,7 +258,7 @@ pub fn markdown(rows: &[PeerRow]) -> String {
                 .iter()
                 .map(|server| {
                     let row = rows.iter().find(|r| {
-                        r.accelerator == model.name
+                        r.accelerator == model.key
                             && r.server == *server
                             && r.offered_per_sec == offered
                     });

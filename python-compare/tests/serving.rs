@@ -10,6 +10,7 @@ use serde_json::json;
 
 /// One prompt at a time, 50 ms each, one place in the queue.
 const SLOW: Model = Model {
+    key: "slow",
     name: "slow",
     fixed: Duration::from_millis(50),
     per_item: Duration::ZERO,
