@@ -109,9 +109,12 @@ pub fn run(seconds: f64, md: &Path, csv: &Path, say: &mut dyn FnMut(&str)) -> Re
         bail!("--seconds takes a positive number of seconds, not {seconds}");
     }
     Python::attach(|py| interpreter::prepare(py, &mut *say))?;
+    // Before the load, not after: the last point leaves the Python server
+    // thousands of connections its clients gave up on, and the kernel's
+    // work of closing them read as a busy machine (1.3x to 1.5x).
+    let ceiling = kit::contention::scaling_ceiling(2, 5);
     // Outside `attach`: this thread holds no GIL while the load runs.
     let rows = measure(seconds, say)?;
-    let ceiling = kit::contention::scaling_ceiling(2, 5);
     let mut notes = vec![
         format!(
             "bounded queue per class, deadlines ({} ms), batching (max_wait 2 ms); {seconds} s \
