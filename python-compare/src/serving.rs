@@ -85,7 +85,7 @@ impl Model {
 }
 
 /// One row of `python-serving.csv`.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
 pub struct PeerRow {
     pub server: String,
     /// A [`Model`]'s key.
@@ -109,9 +109,11 @@ pub fn run(seconds: f64, md: &Path, csv: &Path, say: &mut dyn FnMut(&str)) -> Re
         bail!("--seconds takes a positive number of seconds, not {seconds}");
     }
     Python::attach(|py| interpreter::prepare(py, &mut *say))?;
-    // Before the load, not after: the last point leaves the Python server
-    // thousands of connections its clients gave up on, and the kernel's
-    // work of closing them read as a busy machine (1.3x to 1.5x).
+    // Before the load, not after: measured after the last point, which
+    // leaves the Python server thousands of connections its clients gave
+    // up on, it read as a busy machine (1.3x to 1.5x), probably the
+    // kernel closing them; the peer alone, measured before, reads 1.7x to
+    // 2.0x.
     let ceiling = kit::contention::scaling_ceiling(2, 5);
     // Outside `attach`: this thread holds no GIL while the load runs.
     let rows = measure(seconds, say)?;
@@ -245,41 +247,38 @@ impl Drop for PythonServer {
     }
 }
 
-/// The rows as a Markdown table per accelerator, the two servers side
-/// by side.
+/// The rows as a Markdown table per accelerator, the two servers' rows
+/// of each point one above the other.
 pub fn markdown(rows: &[PeerRow]) -> String {
     let mut out = String::new();
     for model in MODELS {
         out.push_str(&format!(
-            "\n{}:\n\n| offered/s | Rust answered/s | shed | no answer | p99 | Python \
-             answered/s | shed | no answer | p99 |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
+            "\n{}:\n\n| offered/s | server | answered/s | shed | no answer | p99 |\n\
+             |---:|---|---:|---:|---:|---:|\n",
             model.name
         ));
         let points = std::iter::once(None).chain(model.loads.map(Some));
         for offered in points {
-            let cells: Vec<String> = SERVERS
-                .iter()
-                .map(|server| {
-                    let row = rows.iter().find(|r| {
-                        r.accelerator == model.key
-                            && r.server == *server
-                            && r.offered_per_sec == offered
-                    });
-                    match (row, offered) {
-                        (None, _) => "| - | - | - | -".to_string(),
-                        (Some(row), None) => format!("| {:.0} | - | - | -", row.goodput_per_sec),
-                        (Some(row), Some(_)) => format!(
-                            "| {:.0} | {:.0}% | {:.0}% | {}",
-                            row.goodput_per_sec,
-                            row.shed_fraction * 100.0,
-                            row.no_answer_fraction * 100.0,
-                            shown_ms(row.p99_ms)
-                        ),
-                    }
-                })
-                .collect();
-            let offered = offered.map_or("capacity".to_string(), |r| format!("{r:.0}"));
-            out.push_str(&format!("| {offered} {} |\n", cells.join(" ")));
+            for server in SERVERS {
+                let Some(row) = rows.iter().find(|r| {
+                    r.accelerator == model.key && r.server == server && r.offered_per_sec == offered
+                }) else {
+                    continue;
+                };
+                let point = offered.map_or("capacity".to_string(), |r| format!("{r:.0}"));
+                let (shed, no_answer, p99) = match offered {
+                    None => ("-".to_string(), "-".to_string(), "-".to_string()),
+                    Some(_) => (
+                        format!("{:.0}%", row.shed_fraction * 100.0),
+                        format!("{:.0}%", row.no_answer_fraction * 100.0),
+                        shown_ms(row.p99_ms),
+                    ),
+                };
+                out.push_str(&format!(
+                    "| {point} | {server} | {:.0} | {shed} | {no_answer} | {p99} |\n",
+                    row.goodput_per_sec
+                ));
+            }
         }
     }
     out

@@ -420,8 +420,8 @@ pub fn is_generation(row: &Row) -> bool {
 /// Generation mode's rows as a Markdown table, a line per point.
 pub fn generation_markdown(rows: &[Row]) -> String {
     let mut out = String::from(
-        "| offered/s | batching | completed/s | shed | first token p50 | p99 | per token p50 \
-         | p99 |\n|---:|---|---:|---:|---:|---:|---:|---:|\n",
+        "| offered/s | batching | completed/s | shed | first token, p50 / p99 | per token, p50 / \
+         p99 |\n|---:|---|---:|---:|---:|---:|\n",
     );
     for first in rows
         .iter()
@@ -435,18 +435,24 @@ pub fn generation_markdown(rows: &[Row]) -> String {
             continue;
         };
         out.push_str(&format!(
-            "| {:.0} | {} | {:.1} | {:.0}% | {} | {} | {} | {} |\n",
+            "| {:.0} | {} | {:.1} | {:.0}% | {} | {} |\n",
             first.offered_per_sec,
-            name.trim_end_matches(": "),
+            name.trim_end_matches(": ").trim_end_matches(" batching"),
             first.goodput_per_sec,
             first.shed_fraction * 100.0,
-            shown_ms(first.p50_ms),
-            shown_ms(first.p99_ms),
-            shown_ms(per.p50_ms),
-            shown_ms(per.p99_ms)
+            pair_ms(first.p50_ms, first.p99_ms),
+            pair_ms(per.p50_ms, per.p99_ms)
         ));
     }
     out
+}
+
+/// Two latencies in one cell: "12.3 / 45.6 ms".
+fn pair_ms(a: Option<f64>, b: Option<f64>) -> String {
+    match (a, b) {
+        (Some(a), Some(b)) => format!("{a:.1} / {b:.1} ms"),
+        _ => "none served".to_string(),
+    }
 }
 
 /// A latency for a table: none when no request was served.
