@@ -234,19 +234,24 @@ fn generate_streams_every_token_in_order_and_refuses_when_full() {
     runtime().block_on(async {
         let (_, listening) = start_generation(5, 1).await;
         let (client, url) = (client(), listening.url());
-        // One holds the slot, one waits, the third finds the queue full.
-        let holder = post_generate(&client, &url, 1, 20).await;
+        // One holds the slot (its first token proves it), one waits, the
+        // third finds the queue full.
+        let mut holder = post_generate(&client, &url, 1, 20).await;
         assert_eq!(holder.status(), 200);
+        let first = holder.chunk().await.unwrap().expect("a first token");
         let waiter = post_generate(&client, &url, 2, 3).await;
         assert_eq!(waiter.status(), 200);
         let refused = post_generate(&client, &url, 3, 3).await;
         assert_eq!(refused.status(), 503);
         assert!(refused.headers().contains_key("retry-after"));
-        for (response, prompt, tokens) in [(holder, 1, 20), (waiter, 2, 3)] {
-            let text = tokio::time::timeout(Duration::from_secs(5), response.text())
+        for (response, prompt, tokens, read) in
+            [(holder, 1, 20, first.to_vec()), (waiter, 2, 3, Vec::new())]
+        {
+            let rest = tokio::time::timeout(Duration::from_secs(5), response.text())
                 .await
                 .expect("the stream ends")
                 .unwrap();
+            let text = String::from_utf8_lossy(&read).into_owned() + &rest;
             let got: Vec<u64> = text.lines().map(|l| l.parse().unwrap()).collect();
             let want: Vec<u64> = (0..tokens).map(|i| token_of(prompt, i)).collect();
             assert_eq!(
@@ -322,6 +327,16 @@ fn the_generation_load_times_every_stream() {
         assert!(tally.offered > 0);
         assert_eq!(tally.completed + tally.shed + tally.failed, tally.offered);
         assert_eq!(tally.failed, 0, "nothing fails on loopback");
+        assert_eq!(
+            tally.shed, 0,
+            "at half of capacity, the queue of 64 never fills"
+        );
+        // A first token takes one step of 2 ms at least.
+        assert!(
+            tally.first_token.min() >= 2_000,
+            "{} µs",
+            tally.first_token.min()
+        );
         assert_eq!(tally.first_token.len(), tally.completed);
         // Every answer has two tokens or more: each completed stream has
         // a time per token. (Its value is the bench's business: a busy

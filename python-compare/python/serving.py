@@ -26,6 +26,7 @@ import argparse
 import asyncio
 import collections
 import math
+import sys
 import threading
 
 MASK = (1 << 64) - 1
@@ -131,7 +132,7 @@ class Server:
     def __init__(self, options):
         self.fixed = options["fixed_ms"] / 1e3
         self.per_item = options["per_item_ms"] / 1e3
-        self.max_batch = options["max_batch"]
+        self.max_batch = max(1, options["max_batch"])
         self.max_wait = options["max_wait_ms"] / 1e3
         self.drop_expired = options["drop_expired"]
         self.waiting = Waiting(options["queue"], options["aging_ms"] / 1e3)
@@ -187,10 +188,14 @@ class Server:
             if kind == "empty":
                 await self.bell.wait()
             else:
+                # A timer rings the bell when the batch is due. (Not
+                # wait_for: on 3.11 it can swallow a cancel that comes as
+                # the wait ends, and stop() would then wait for ever.)
+                timer = loop.call_at(value, self.bell.set)
                 try:
-                    await asyncio.wait_for(self.bell.wait(), value - now)
-                except asyncio.TimeoutError:
-                    pass
+                    await self.bell.wait()
+                finally:
+                    timer.cancel()
 
     async def run_batch(self, batch):
         loop = asyncio.get_running_loop()
@@ -214,9 +219,18 @@ class Flights:
     async def get(self, key, make):
         flight = self.flights.get(key)
         if flight is None:
-            flight = [asyncio.ensure_future(make()), 0]
+            flight = [None, 0]
             self.flights[key] = flight
-            flight[0].add_done_callback(lambda _, key=key, flight=flight: self._forget(key, flight))
+
+            async def compute():
+                try:
+                    return await make()
+                finally:
+                    # Forgotten before anyone hears the result, as in Rust:
+                    # a caller after this starts a new flight.
+                    self._forget(key, flight)
+
+            flight[0] = asyncio.ensure_future(compute())
         flight[1] += 1
         try:
             return await asyncio.shield(flight[0])
@@ -307,23 +321,27 @@ class Running:
             raise self.error
 
     def _serve(self, options):
-        from aiohttp import web
-
         asyncio.set_event_loop(self.loop)
         try:
-            # A client that hangs up cancels its handler, and so leaves the queue.
+            from aiohttp import web
+
             self.state = {}
             app = application(options, self.state)
-            self.runner = web.AppRunner(app, handler_cancellation=True, access_log=None)
+            # A client that hangs up cancels its handler, and so leaves the
+            # queue. A second for handlers still running at stop(), not 60.
+            self.runner = web.AppRunner(
+                app, handler_cancellation=True, access_log=None, shutdown_timeout=1.0
+            )
             self.loop.run_until_complete(self.runner.setup())
             site = web.TCPSite(self.runner, "127.0.0.1", 0)
             self.loop.run_until_complete(site.start())
             self.port = self.runner.addresses[0][1]
-        except Exception as error:  # reported to the caller of start()
+        except BaseException as error:  # reported to the caller of start()
             self.error = error
-            self.ready.set()
+            self.loop.close()
             return
-        self.ready.set()
+        finally:
+            self.ready.set()
         self.loop.run_forever()
         self.loop.run_until_complete(self.runner.cleanup())
         # The batcher's loop and any handler still waiting end here.
@@ -334,16 +352,18 @@ class Running:
         self.loop.close()
 
     def stop(self):
-        """Stops serving and waits for the thread."""
+        """Stops serving and waits for the thread (ten seconds at most)."""
         if self.thread.is_alive():
             self.loop.call_soon_threadsafe(self.loop.stop)
-            self.thread.join()
+            self.thread.join(10)
+            if self.thread.is_alive():
+                print("serving.py: the server's thread did not stop in 10 s", file=sys.stderr)
 
     def ran(self):
         """The prompts this server has run, oldest first (the last
         thousand)."""
         server = self.state.get("server")
-        if server is None:
+        if server is None or self.loop.is_closed():
             return []
         return asyncio.run_coroutine_threadsafe(_copy(server.ran), self.loop).result()
 

@@ -3,10 +3,15 @@
 //! from both), a client that hangs up leaves the Python queue too, and the
 //! experiment writes its rows. Timings are the bench's business.
 
+use std::sync::Mutex;
 use std::time::Duration;
 
-use python_compare::serving::{MODELS, Model, PythonServer, SERVERS, serve};
+use python_compare::serving::{MODELS, Model, PeerRow, PythonServer, SERVERS, serve};
 use serde_json::json;
+
+/// One test at a time: the experiment loads both cores, and every Python
+/// server shares one GIL, while the other tests count on 10 ms windows.
+static ALONE: Mutex<()> = Mutex::new(());
 
 /// One prompt at a time, 50 ms each, one place in the queue.
 const SLOW: Model = Model {
@@ -75,6 +80,7 @@ async fn exchange(url: String) -> Vec<String> {
 
 #[test]
 fn python_answers_as_the_rust_server_does() {
+    let _alone = ALONE.lock().unwrap_or_else(|e| e.into_inner());
     let answers: Vec<Vec<String>> = SERVERS
         .iter()
         .map(|server| serve(server, SLOW, exchange).expect("a server"))
@@ -97,6 +103,7 @@ fn python_answers_as_the_rust_server_does() {
 
 #[test]
 fn a_client_that_hangs_up_leaves_the_python_queue() {
+    let _alone = ALONE.lock().unwrap_or_else(|e| e.into_inner());
     let python = PythonServer::start(SLOW).expect("a server");
     let url = python.url();
     let runtime = tokio::runtime::Runtime::new().unwrap();
@@ -108,6 +115,8 @@ fn a_client_that_hangs_up_leaves_the_python_queue() {
         let b = url.clone();
         let leaver = tokio::spawn(async move { post(&b, ask(2, 5_000)).await });
         tokio::time::sleep(Duration::from_millis(10)).await;
+        // The leaver holds the only place: a probe is refused.
+        assert_eq!(post(&url, ask(9, 5_000)).await.status(), 503);
         leaver.abort();
         let _ = leaver.await;
         tokio::time::sleep(Duration::from_millis(10)).await;
@@ -124,6 +133,7 @@ fn a_client_that_hangs_up_leaves_the_python_queue() {
 
 #[test]
 fn the_experiment_writes_every_point_of_both_servers() {
+    let _alone = ALONE.lock().unwrap_or_else(|e| e.into_inner());
     let dir = std::env::temp_dir().join(format!("python-serving-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let (md, csv) = (dir.join("serving.md"), dir.join("serving.csv"));
@@ -135,6 +145,10 @@ fn the_experiment_writes_every_point_of_both_servers() {
     let rows: Vec<&str> = csv.lines().filter(|l| !l.starts_with('#')).collect();
     assert!(rows[0].starts_with("server,accelerator,offered_per_sec,goodput_per_sec"));
     assert_eq!(rows.len() - 1, MODELS.len() * SERVERS.len() * 4, "{csv}");
+    let (rows, _): (Vec<PeerRow>, _) = kit::report::read_rows(&dir.join("serving.csv")).unwrap();
+    for row in rows.iter().filter(|r| r.offered_per_sec.is_none()) {
+        assert!(row.goodput_per_sec > 0.0, "{} answered nothing", row.server);
+    }
     assert!(
         python_compare::serving::run(-1.0, &dir.join("a"), &dir.join("b"), &mut |_| {}).is_err()
     );

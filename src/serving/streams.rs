@@ -12,7 +12,7 @@ use std::time::Duration;
 use hdrhistogram::Histogram;
 use kit::workload::Rng;
 use reqwest::StatusCode;
-use tokio::time::{Instant, sleep_until, timeout};
+use tokio::time::{Instant, sleep_until, timeout, timeout_at};
 
 use super::http::GenerateRequest;
 use super::load::{client, histogram, poisson};
@@ -78,7 +78,7 @@ fn length(load: &GenLoad, rng: &mut Rng) -> u32 {
     } else {
         load.short
     };
-    low + rng.below(u64::from(high - low + 1)) as u32
+    low + rng.below(u64::from(high.saturating_sub(low)) + 1) as u32
 }
 
 /// Sends `load` to `url` (a `/generate`) and waits for every stream to
@@ -152,7 +152,7 @@ async fn stream(
         .header(reqwest::header::CONTENT_TYPE, "application/json")
         .body(serde_json::to_vec(&body).expect("a request serialises"))
         .send();
-    let mut response = match timeout(give_up, sent).await {
+    let mut response = match timeout_at(give_up_at, sent).await {
         Ok(Ok(response)) => response,
         _ => return Streamed::Failed,
     };
