@@ -231,6 +231,7 @@ class Flights:
                     self._forget(key, flight)
 
             flight[0] = asyncio.ensure_future(compute())
+            flight[0].add_done_callback(_heard)
         flight[1] += 1
         try:
             return await asyncio.shield(flight[0])
@@ -243,6 +244,16 @@ class Flights:
     def _forget(self, key, flight):
         if self.flights.get(key) is flight:
             del self.flights[key]
+
+
+def _heard(task):
+    """Marks a flight's outcome as heard. When the last waiter leaves as
+    the answer comes, Python 3.11's wait_for can end the task with the
+    answer's exception instead of the cancel; nobody is left to read it,
+    and asyncio would log a traceback for every such request, on the
+    loop's own time."""
+    if not task.cancelled():
+        task.exception()
 
 
 def parse(body):
