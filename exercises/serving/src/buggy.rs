@@ -17,7 +17,7 @@ use tokio::task::AbortHandle;
 use tokio::time::{Instant, sleep, timeout_at};
 
 use crate::batcher::{Leave, Shared, next_batch, run_batch};
-use crate::continuous::{Queue, Sequence, step};
+use crate::continuous::{Queue, Sequence, Served, step};
 use crate::{
     Accelerator, Class, Decoder, Flight, Flights, GenOptions, Generate, Generator, Joined, Next,
     Options, Refused, Reply, Request, Server, SingleFlight,
@@ -402,31 +402,20 @@ pub type KeepsCancelledSlot<D> = FlawedGenerator<D, 1>;
 /// The reference generator with `FLAW`.
 #[derive(Debug)]
 pub struct FlawedGenerator<D, const FLAW: u8> {
-    queue: Arc<Queue>,
-    worker: AbortHandle,
+    served: Served,
     decoder: std::marker::PhantomData<D>,
-}
-
-impl<D, const FLAW: u8> Drop for FlawedGenerator<D, FLAW> {
-    fn drop(&mut self) {
-        self.worker.abort();
-    }
 }
 
 impl<D: Decoder, const FLAW: u8> Generator<D> for FlawedGenerator<D, FLAW> {
     fn new(decoder: Arc<D>, options: GenOptions) -> Self {
-        let queue = Arc::new(Queue::new(options));
-        let worker =
-            tokio::spawn(run_flawed::<D, FLAW>(Arc::clone(&queue), decoder)).abort_handle();
         Self {
-            queue,
-            worker,
+            served: Served::start(options, |queue| run_flawed::<D, FLAW>(queue, decoder)),
             decoder: std::marker::PhantomData,
         }
     }
 
     fn generate(&self, request: Generate) -> Result<mpsc::UnboundedReceiver<u64>, Refused> {
-        self.queue.push(request)
+        self.served.queue.push(request)
     }
 }
 

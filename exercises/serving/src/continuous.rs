@@ -4,6 +4,7 @@
 //! step over everything it holds.
 
 use std::collections::VecDeque;
+use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -98,33 +99,50 @@ pub(crate) async fn step<D: Decoder>(decoder: &D, active: &mut Vec<Sequence>) {
     active.retain(|s| s.next < s.tokens);
 }
 
-/// The reference generator.
+/// A queue and the loop that serves it; the loop ends when this is
+/// dropped (it holds the decoder, and a loop left running would keep it
+/// for ever).
 #[derive(Debug)]
-pub struct ContinuousBatches<D> {
-    queue: Arc<Queue>,
+pub(crate) struct Served {
+    pub(crate) queue: Arc<Queue>,
     worker: AbortHandle,
-    decoder: std::marker::PhantomData<D>,
 }
 
-impl<D> Drop for ContinuousBatches<D> {
+impl Served {
+    /// A queue of `options`, and `run(queue)` spawned as its loop.
+    pub(crate) fn start<F>(options: GenOptions, run: impl FnOnce(Arc<Queue>) -> F) -> Served
+    where
+        F: Future<Output = ()> + Send + 'static,
+    {
+        let queue = Arc::new(Queue::new(options));
+        let worker = tokio::spawn(run(Arc::clone(&queue))).abort_handle();
+        Served { queue, worker }
+    }
+}
+
+impl Drop for Served {
     fn drop(&mut self) {
         self.worker.abort();
     }
 }
 
+/// The reference generator.
+#[derive(Debug)]
+pub struct ContinuousBatches<D> {
+    served: Served,
+    decoder: std::marker::PhantomData<D>,
+}
+
 impl<D: Decoder> Generator<D> for ContinuousBatches<D> {
     fn new(decoder: Arc<D>, options: GenOptions) -> Self {
-        let queue = Arc::new(Queue::new(options));
-        let worker = tokio::spawn(run(Arc::clone(&queue), decoder)).abort_handle();
         Self {
-            queue,
-            worker,
+            served: Served::start(options, |queue| run(queue, decoder)),
             decoder: std::marker::PhantomData,
         }
     }
 
     fn generate(&self, request: Generate) -> Result<mpsc::UnboundedReceiver<u64>, Refused> {
-        self.queue.push(request)
+        self.served.queue.push(request)
     }
 }
 
